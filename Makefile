@@ -1,0 +1,56 @@
+# egov-portal: `make run` starts the portal with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint venv services chromium messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Set up and start the portal on http://127.0.0.1:8000 (SQLite, in-process tasks, demo data).
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_ekatte
+	$(PY) manage.py import_regix_catalog
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Make sure PostgreSQL and Redis answer, starting them where they are installed.
+services:
+	@bash scripts/ensure-services.sh
+
+## Debian's Chromium for the browser tests (Playwright drives it; it cannot download its own).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Chromium is missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; \
+	  echo "Installing Debian's chromium ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+## Set up everything and run the whole test suite against PostgreSQL and Redis.
+test: venv services chromium
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
+messages: venv
+	$(PY) manage.py makemessages -l bg -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

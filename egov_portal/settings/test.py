@@ -1,0 +1,20 @@
+"""Test settings: PostgreSQL and Redis, as in production (make test makes sure both answer)."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+from .env import env
+
+DATABASES["default"] = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/egov")
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+# Eager everywhere except the tests that start a real worker (they override this).
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True

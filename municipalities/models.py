@@ -1,0 +1,90 @@
+"""Bulgaria's administrative units from the NSI EKATTE classifier."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Category
+
+
+class LocalizedNameMixin:
+    """Picks the Bulgarian or English name by the active language."""
+
+    name_bg: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "bg").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_bg
+
+
+class Province(LocalizedNameMixin, models.Model):
+    """An oblast (province); the NSI code such as VAR is its natural key."""
+
+    code = models.CharField(_("NSI code"), max_length=3, unique=True)
+    centre_ekatte = models.CharField(_("centre EKATTE"), max_length=5)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    nuts2 = models.CharField(_("NUTS 2 region"), max_length=4)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name_bg", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    """Access helpers for municipalities, used by views, viewsets and tasks alike."""
+
+    def editable_by(self, user) -> MunicipalityQuerySet:
+        """The municipalities whose status the user may change."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_ministry or user.is_administrator:
+            return self
+        if user.is_officer:
+            return self.filter(pk=user.municipality_id)
+        return self.none()
+
+
+class Municipality(LocalizedNameMixin, models.Model):
+    """An obshtina; the NSI code such as VAR06 is its only unique key (names repeat)."""
+
+    code = models.CharField(_("NSI code"), max_length=5, unique=True)
+    seat_ekatte = models.CharField(_("seat EKATTE"), max_length=5, db_index=True)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=100, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+    category = models.PositiveSmallIntegerField(_("NSI category"), choices=Category.choices, null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_bg", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"code": self.code})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)

@@ -1,0 +1,86 @@
+"""Shared fixtures: the reference data in the test database, and the personas of STYLE.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.choices import Role
+
+DATA_DIR = Path(settings.REFERENCE_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Import the real reference data once per session; each test runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("import_ekatte", str(DATA_DIR), verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("import_regix_catalog", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests (browser, real worker): they start from a flushed database."""
+    call_command("import_ekatte", str(DATA_DIR), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("import_regix_catalog", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _make_user(django_user_model, username: str, role: str, municipality_code: str | None = None):
+    from municipalities.models import Municipality
+
+    municipality = Municipality.objects.get(code=municipality_code) if municipality_code else None
+    return django_user_model.objects.create_user(
+        username=username, password="secret-pass-123", role=role, municipality=municipality
+    )
+
+
+@pytest.fixture
+def ministry_user(db, django_user_model):
+    return _make_user(django_user_model, "ministry", Role.MINISTRY)
+
+
+@pytest.fixture
+def officer_varna(db, django_user_model):
+    return _make_user(django_user_model, "officer_varna", Role.OFFICER, "VAR06")
+
+
+@pytest.fixture
+def officer_other(db, django_user_model):
+    return _make_user(django_user_model, "officer_avren", Role.OFFICER, "VAR01")
+
+
+@pytest.fixture
+def analyst(db, django_user_model):
+    return _make_user(django_user_model, "analyst", Role.ANALYST)
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    user = _make_user(django_user_model, "administrator", Role.ADMINISTRATOR)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+PERSONAS = ["ministry_user", "officer_varna", "officer_other", "analyst", "anonymous"]
+
+
+@pytest.fixture
+def as_persona(client, request):
+    """A test client signed in as the named persona (or anonymous)."""
+
+    def sign_in(name: str):
+        user = request.getfixturevalue(name)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

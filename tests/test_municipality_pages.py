@@ -1,0 +1,125 @@
+"""The municipalities list (filters, sorting, pages, CSV export) and a municipality's page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+LIST_URL = reverse("municipalities:list")
+
+
+@pytest.mark.django_db
+def test_the_list_shows_265_municipalities_in_bulgarian(client):
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="bg">' in body
+    assert "265 общини" in body
+    assert response.context["table"].paginator.count == 265
+    assert len(response.context["table"].page.object_list) == 50
+
+
+@pytest.mark.django_db
+def test_it_filters_by_province(client):
+    response = client.get(LIST_URL, {"province": "VAR"})
+    codes = {row.record.code for row in response.context["table"].page.object_list}
+    assert response.context["table"].paginator.count == 12
+    assert all(code.startswith("VAR") for code in codes)
+    assert {"VAR01", "VAR05", "VAR06"} <= codes
+
+
+@pytest.mark.django_db
+def test_it_searches_by_name_in_either_script(client):
+    response = client.get(LIST_URL, {"q": "бяла"})
+    assert {row.record.code for row in response.context["table"].page.object_list} == {"RSE04", "VAR05", "VRC08"}
+    response = client.get(LIST_URL, {"q": "Byala"})
+    assert response.context["table"].paginator.count == 3
+
+
+@pytest.mark.django_db
+def test_it_combines_province_and_name(client):
+    response = client.get(LIST_URL, {"province": "VAR", "q": "бяла"})
+    assert [row.record.code for row in response.context["table"].page.object_list] == ["VAR05"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_province_is_a_clear_form_error(client):
+    response = client.get(LIST_URL, {"province": "XXX"})
+    assert response.status_code == 200
+    assert "province" in response.context["filter"].form.errors
+
+
+@pytest.mark.django_db
+def test_it_sorts_by_population(client):
+    response = client.get(LIST_URL, {"sort": "-population"})
+    first = response.context["table"].page.object_list[0].record
+    assert first.code == "SOF46"
+
+
+@pytest.mark.django_db
+def test_the_csv_export_is_the_filtered_table_with_hidden_columns(client):
+    response = client.get(LIST_URL, {"province": "VAR", "_export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    header, data = rows[0], rows[1:]
+    assert header == [
+        "Код",
+        "Име",
+        "Име (латиница)",
+        "Област",
+        "Код на областта",
+        "ЕКАТТЕ на центъра",
+        "Категория по НСИ",
+        "Население",
+    ]
+    assert len(data) == 12
+    varna = next(row for row in data if row[0] == "VAR06")
+    assert varna[1] == "Варна"
+    assert varna[2] == "Varna"
+    assert varna[-1].isdigit()
+
+
+@pytest.mark.django_db
+def test_the_list_does_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get(LIST_URL, {"per_page": 1})
+    with django_assert_max_num_queries(6):
+        client.get(LIST_URL, {"per_page": 50})
+
+
+@pytest.mark.django_db
+def test_a_municipality_page_shows_its_facts_and_map(client):
+    response = client.get(reverse("municipalities:detail", kwargs={"code": "VAR06"}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Община Варна" in body
+    assert "VAR06" in body
+    assert "10135" in body
+    assert body.count('class="shape current"') == 1
+    assert body.count('class="shape"') == 11  # the other municipalities of Varna province, as links
+    assert 'href="/municipalities/VAR01/"' in body
+
+
+@pytest.mark.django_db
+def test_an_unknown_municipality_is_404(client):
+    assert client.get(reverse("municipalities:detail", kwargs={"code": "XXX99"})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_the_pages_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": LIST_URL}, follow=True)
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "265 municipalities" in body
+    assert "Stolichna" in body or "Aytos" in body
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_national_figures(client):
+    body = client.get(reverse("home")).content.decode()
+    assert "265" in body
+    assert "7 253 828" in body
