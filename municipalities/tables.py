@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality
@@ -42,6 +43,8 @@ class MunicipalityTable(tables.Table):
         return "" if record.category is None else record.category
 
     def render_population(self, value: int) -> str:
-        from django.utils.formats import number_format
-
         return number_format(value, force_grouping=True)
+
+    def value_population(self, value: int) -> int:
+        """Exports carry plain integers, never grouped digits."""
+        return value

@@ -122,4 +122,4 @@ def test_the_language_switch_turns_the_pages_english(client):
 def test_the_home_page_shows_national_figures(client):
     body = client.get(reverse("home")).content.decode()
     assert "265" in body
-    assert "7 253 828" in body
+    assert "7\xa0253\xa0828" in body
