@@ -174,6 +174,9 @@ class AdoptionChangeQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
+
     def delete(self):
         raise PermissionDenied("The adoption history is append-only: entries cannot be deleted.")
 

@@ -173,6 +173,8 @@ def statuses_for(municipality: Municipality) -> list[ServiceStatus]:
     result = []
     for service in services:
         adoption = adoptions.get(service.pk)
+        if adoption is not None:  # already loaded: the templates link through them without a query
+            adoption.municipality, adoption.service = municipality, service
         stages = list(service.stages.all())
         stage = adoption.stage if adoption else (stages[0] if stages else None)
         result.append(ServiceStatus(service=service, stage=stage, adoption=adoption))
