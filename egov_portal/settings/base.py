@@ -188,4 +188,4 @@ LOGGING = {
 }
 
 # The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
