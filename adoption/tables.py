@@ -15,7 +15,7 @@ class PendingAdoptionTable(tables.Table):
         linkify=lambda record: record.get_absolute_url(),
         order_by=("municipality__name_bg", "municipality__code"),
     )
-    municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code")
+    municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code", visible=False)
     service = tables.Column(verbose_name=_("Service"), accessor="service__name_bg", order_by=("service__order",))
     stage = tables.Column(verbose_name=_("Declared stage"), accessor="stage__name_bg", orderable=False)
     since = tables.DateColumn(verbose_name=_("Since"))

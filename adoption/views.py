@@ -82,12 +82,17 @@ class StageChangeView(MunicipalityWriteMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "service": self.service}
+        self.adoption = (
+            Adoption.objects.filter(municipality=self.municipality, service=self.service)
+            .select_related("stage")
+            .first()
+        )
+        self.current = self.adoption.stage if self.adoption else self.service.first_stage()
+        return {**super().get_form_kwargs(), "service": self.service, "current": self.current}
 
     def get_context_data(self, **kwargs):
-        adoption = Adoption.objects.filter(municipality=self.municipality, service=self.service).first()
-        current = adoption.stage if adoption else self.service.first_stage()
-        return {**super().get_context_data(**kwargs), "service": self.service, "adoption": adoption, "current": current}
+        context = super().get_context_data(**kwargs)
+        return {**context, "service": self.service, "adoption": self.adoption, "current": self.current}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -90,6 +90,9 @@ def test_a_register_page_searches_and_filters_its_query_types(client):
     QueryType.objects.filter(register=grao).update(is_active=False)
     response = client.get(grao.get_absolute_url(), {"is_active": "true"})
     assert response.context["table"].paginator.count == 0
+    response = client.get(grao.get_absolute_url(), {"is_active": "false"})
+    assert response.context["table"].paginator.count == grao.query_types.count()
+    assert client.get("/api/query-types/", {"register": "GRAO/NBD", "is_active": "true"}).json()["count"] == 0
 
 
 @pytest.mark.django_db

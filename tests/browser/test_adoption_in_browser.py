@@ -39,7 +39,9 @@ def chromium_page(live_server, reference_data, request):
     call_command("seed_services", stdout=open(os.devnull, "w"))  # noqa: SIM115 - flushed by transactional tests
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="bg-BG", viewport={"width": 1280, "height": 1000})
+        context = browser.new_context(
+            base_url=live_server.url, locale="bg-BG", viewport={"width": 1280, "height": 1000}
+        )
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -66,7 +68,9 @@ def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, 
 
     page = chromium_page
     varna = Municipality.objects.get(code="VAR06")
-    django_user_model.objects.create_user("officer_varna", password="secret-pass-123", role=Role.OFFICER, municipality=varna)
+    django_user_model.objects.create_user(
+        "officer_varna", password="secret-pass-123", role=Role.OFFICER, municipality=varna
+    )
     django_user_model.objects.create_user("ministry", password="secret-pass-123", role=Role.MINISTRY)
 
     sign_in(page, "officer_varna")
