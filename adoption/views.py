@@ -14,16 +14,19 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
-from django_tables2 import SingleTableView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2.export.views import ExportMixin
 
-from accounts.permissions import MinistryRequiredMixin
+from accounts.permissions import MinistryRequiredMixin, is_reader
 from municipalities.models import Municipality
 
 from . import access, services
 from .choices import Verification
+from .filters import AdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
-from .tables import PendingAdoptionTable
+from .tables import AdoptionTable, PendingAdoptionTable
 
 
 def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict:
@@ -176,6 +179,31 @@ class ContactUpdateView(MunicipalityWriteMixin, FormView):
         contact.save()
         messages.success(self.request, _("The contact details were saved."))
         return super().form_valid(form)
+
+
+class AdoptionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """Every declaration the user may see, filtered; `?_export=csv` downloads the view.
+
+    Ministry staff and analysts see all municipalities, officers their own; operators 403.
+    """
+
+    table_class = AdoptionTable
+    filterset_class = AdoptionFilterSet
+    template_name = "adoption/adoption_list.html"
+    export_formats = ("csv",)
+    export_name = "declared-adoption"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_reader(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Adoption.objects.visible_to(self.request.user)
+            .select_related("municipality", "municipality__province", "service", "stage")
+            .defer("municipality__boundary", "municipality__province__boundary")
+        )
 
 
 class PendingVerificationView(MinistryRequiredMixin, SingleTableView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -203,3 +205,69 @@ def test_confirming_from_the_page_clears_the_stale_flag(client, officer_varna, s
     response = client.post(reverse("adoption:confirm", args=["VAR06", "seos"]), {"comment": "Все още е вярно"})
     assert response.status_code == 302
     assert not Adoption.objects.get().is_stale
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("ministry_user", {"VAR06", "VAR01"}), ("analyst", {"VAR06", "VAR01"}), ("officer_other", {"VAR01"})],
+)
+def test_the_declarations_list_shows_what_the_user_may_see(client, request, persona, expected):
+    history("VAR06", "regix", [(date(2024, 3, 1), "access_requested")])
+    history("VAR01", "seos", [(date(2024, 3, 2), "applied")])
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("adoption:list"))
+    assert {row.record.municipality.code for row in response.context["table"].page.object_list} == expected
+    export = client.get(reverse("adoption:list"), {"_export": "csv"}).content.decode("utf-8")
+    assert ("VAR06" in export) is ("VAR06" in expected)
+    assert "VAR01" in export
+
+
+@pytest.mark.django_db
+def test_the_declarations_list_filters_and_exports(client, analyst, settings):
+    settings.ADOPTION_STALE_AFTER_DAYS = 180
+    history("VAR06", "regix", [(date(2018, 3, 1), "access_requested"), (date(2018, 9, 1), "production")])
+    history("VAR01", "regix", [(timezone.localdate() - timedelta(days=3), "access_requested")])
+    history("VAR01", "seos", [(date(2018, 1, 2), "real")])
+    client.force_login(analyst)
+
+    def codes(**params):
+        response = client.get(reverse("adoption:list"), params)
+        return sorted(
+            (r.record.municipality.code, r.record.service.code) for r in response.context["table"].page.object_list
+        )
+
+    assert codes(service="regix") == [("VAR01", "regix"), ("VAR06", "regix")]
+    assert codes(service="regix", adopted="true") == [("VAR06", "regix")]
+    assert codes(stale="true") == [("VAR01", "seos"), ("VAR06", "regix")]
+    assert codes(stale="false") == [("VAR01", "regix")]
+    assert codes(q="Аврен", stage="real") == [("VAR01", "seos")]
+    assert codes(province="VAR", verification="unverified") == [
+        ("VAR01", "regix"),
+        ("VAR01", "seos"),
+        ("VAR06", "regix"),
+    ]
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("adoption:list"), {"service": "seos", "_export": "csv"}).content.decode())
+        )
+    )
+    assert rows[0][:3] == ["Община", "Код", "Област"]
+    assert rows[1][1] == "VAR01"
+    assert "Реален участник" in rows[1]
+    assert "real" in rows[1]
+
+
+@pytest.mark.django_db
+def test_the_declarations_list_does_a_fixed_number_of_queries(client, analyst, django_assert_max_num_queries):
+    from municipalities.models import Municipality
+
+    client.force_login(analyst)
+    history("VAR06", "regix", [(date(2024, 3, 1), "access_requested")])
+    with django_assert_max_num_queries(8):
+        client.get(reverse("adoption:list"))
+    for municipality in Municipality.objects.exclude(code="VAR06")[:60]:
+        history(municipality.code, "regix", [(date(2024, 3, 1), "access_requested")])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("adoption:list"))
+    assert len(response.context["table"].page.object_list) == 50

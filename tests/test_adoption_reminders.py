@@ -38,6 +38,7 @@ def people(officer_varna, officer_other, ministry_user, analyst, django_user_mod
 def test_officers_hear_about_their_stale_and_rejected_entries_in_bulgarian(people, settings):
     officer_varna, _officer_other, ministry_user = people
     settings.ADOPTION_STALE_AFTER_DAYS = 180
+    settings.SITE_URL = "https://egov.example.bg"
     history("VAR06", "seos", [(timezone.localdate() - timedelta(days=200), "real")])  # stale
     rejected = history("VAR06", "regix", [(timezone.localdate() - timedelta(days=5), "access_requested")])
     services.verify(ministry_user, rejected, False, "Няма входящ номер")
@@ -56,7 +57,7 @@ def test_officers_hear_about_their_stale_and_rejected_entries_in_bulgarian(peopl
     assert "непотвърждавано повече от 180 дни" in officer_mail.body
     assert "отхвърлено от министерството: Няма входящ номер" in officer_mail.body
     assert "ССЕВ" not in officer_mail.body
-    assert "/municipalities/VAR06/" in officer_mail.body
+    assert "https://egov.example.bg/municipalities/VAR06/" in officer_mail.body
     assert ministry_mail.to == ["ministry@example.bg"]
     assert ministry_mail.subject == "Декларирано внедряване: 1 остарели и 1 отхвърлени декларации"
     assert "Варна (VAR06)" in ministry_mail.body

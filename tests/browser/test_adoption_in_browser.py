@@ -55,6 +55,20 @@ def chromium_page(live_server, reference_data, request):
         browser.close()
 
 
+def serious_violations(page, context: str = "main") -> list[str]:
+    """axe-core violations of impact serious or critical within `context`, as readable strings.
+
+    The municipality page is checked within this app's section (the map belongs to another).
+    """
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe
+    results = axe().run(page, context=context)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
 def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Потребител", exact=True).fill(username)
@@ -75,7 +89,9 @@ def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, 
 
     sign_in(page, "officer_varna")
     page.goto("/municipalities/VAR06/")
+    assert serious_violations(page, "#adoption") == []
     page.locator("#service-regix").get_by_role("link", name="Промяна на етапа").click()
+    assert serious_violations(page) == []
     page.get_by_label("Нов етап").select_option(label="Заявен достъп")
     page.get_by_label("Коментар").fill("Подадохме заявление за достъп")
     page.get_by_role("button", name="Запис на промяната").click()
@@ -89,6 +105,7 @@ def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, 
     sign_in(page, "ministry")
     page.goto("/adoption/pending/")
     assert "Варна" in page.locator("table").inner_text()
+    assert serious_violations(page) == []
     page.get_by_label("Одобряване", exact=True).check()
     page.get_by_placeholder("Коментар").fill("Заявлението е получено")
     page.get_by_role("button", name="Запис").click()
@@ -96,6 +113,7 @@ def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, 
     assert "0 декларации чакат проверка" in page.locator(".result-count").inner_text()
 
     page.goto("/municipalities/VAR06/")
+    assert serious_violations(page, "#adoption") == []
     assert "Проверено" in page.locator("#service-regix").inner_text()
     timeline = page.locator(".timeline .timeline-entry")
     assert timeline.count() == 2
