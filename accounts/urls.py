@@ -11,6 +11,16 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
     path(
+        "password_change/",
+        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
         "password_reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",

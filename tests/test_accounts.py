@@ -92,3 +92,28 @@ def test_create_demo_users_makes_one_user_per_role_once(settings, tmp_path):
     call_command("create_demo_users", stdout=StringIO())
     assert len((tmp_path / "demo-logins.txt").read_text(encoding="utf-8").splitlines()) == 5
     assert "5 created" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_changes_their_password(client, analyst):
+    client.force_login(analyst)
+    assert "Смяна на паролата" in client.get(reverse("password_change")).content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "Morska-Gradina-2026",
+            "new_password2": "Morska-Gradina-2026",
+        },
+        follow=True,
+    )
+    assert "Паролата е сменена" in response.content.decode()
+    analyst.refresh_from_db()
+    assert analyst.check_password("Morska-Gradina-2026")
+
+
+@pytest.mark.django_db
+def test_changing_a_password_needs_a_sign_in(client):
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

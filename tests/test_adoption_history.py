@@ -111,3 +111,14 @@ def test_administrators_edit_services_and_stages_in_the_admin(client, administra
     assert page.status_code == 200
     assert b"counts_as_adopted" in page.content
     assert client.get(reverse("admin:adoption_service_delete", args=[regix.pk])).status_code == 403
+
+
+def test_declarations_are_never_deleted(entry):
+    from adoption.models import Adoption
+
+    adoption = Adoption.objects.get()
+    with pytest.raises(PermissionDenied):
+        adoption.delete()
+    with pytest.raises(PermissionDenied):
+        Adoption.objects.all().delete()
+    assert Adoption.objects.count() == 1
