@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_filters.views import FilterView
@@ -145,7 +146,7 @@ class VerifyView(MunicipalityWriteMixin, FormView):
     def get_success_url(self) -> str:
         next_url = self.request.POST.get("next", "")
         if next_url == "pending":
-            return _pending_url()
+            return reverse("adoption:pending")
         return super().get_success_url()
 
     def form_valid(self, form):
@@ -223,12 +224,6 @@ class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}
-
-
-def _pending_url() -> str:
-    from django.urls import reverse
-
-    return reverse("adoption:pending")
 
 
 def _add_errors(form, error: ValidationError) -> None:
