@@ -17,6 +17,7 @@ api_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("municipalities/", include("municipalities.urls")),
+    path("exports/", include("exports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
