@@ -74,11 +74,14 @@ def test_csv_for_excel_is_utf8_with_bom_semicolons_and_crlf():
 def test_plain_csv_is_utf8_with_commas_and_lf_and_no_bom():
     with translation.override("bg"):
         data = sample_csv(Flavour.CSV)
-    assert data == (
-        "Ден,Кога,Заявки,Работи,Име,Бележка\n"
-        '2026-11-24,2026-11-24 11:30:00,1234567,да,"Община ""Бяла""; стара","ред 1\nред 2"\n'
-        "2026-01-02,,0,не,Варна,\n"
-    ).encode()
+    assert (
+        data
+        == (
+            "Ден,Кога,Заявки,Работи,Име,Бележка\n"
+            '2026-11-24,2026-11-24 11:30:00,1234567,да,"Община ""Бяла""; стара","ред 1\nред 2"\n'
+            "2026-01-02,,0,не,Варна,\n"
+        ).encode()
+    )
 
 
 def test_the_cyrillic_survives_a_round_trip():
