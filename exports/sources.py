@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 import django_tables2 as tables
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
+from django_tables2.utils import signature
 
 from .formats import COPY_CHUNK_BYTES, DIALECTS, ExportStats, crlf_line_ends, csv_chunks, csv_header_bytes
 
@@ -82,17 +85,97 @@ class TableSource:
         return iter(data.data)
 
     def rows(self) -> Iterator[list[Any]]:
+        """Each record's cells as BoundRow.get_cell_value gives them, without its per-cell cost.
+
+        get_cell_value inspects the signature of the value method for every cell, which made
+        that inspection 70% of an export's time; here each column's signature is read once.
+        """
         table = self.table
-        plan = [(column.name, _retyper(table, column)) for column in self.columns]
+        fields = _plain_fields(table, self.columns)
+        if fields is not None:
+            yield from self._plain_rows(fields)
+            return
+        plan = [(column, _value_caller(column), _retyper(table, column)) for column in self.columns]
         for record in self.records():
             row = BoundRow(record, table=table)
-            yield [retype(row.get_cell_value(name)) for name, retype in plan]
+            yield [
+                retype(row._get_and_render_with(column, render_func=partial(call, row), default=None))
+                for column, call, retype in plan
+            ]
+
+    def _plain_rows(self, fields: list[tuple[str, tuple]]) -> Iterator[list[Any]]:
+        for record in self.records():
+            yield [None if (value := getattr(record, name)) in empty else value for name, empty in fields]
 
     def csv_chunks(self, flavour: str, stats: ExportStats | None = None) -> Iterator[bytes]:
         return csv_chunks(self.header(), self.rows(), flavour, stats)
 
 
 def _same(value: Any) -> Any:
+    return value
+
+
+# Columns whose export value, once retyped, is the field's own value (ISO text back to a date).
+_PLAIN_COLUMNS = (tables.Column, tables.DateColumn, tables.DateTimeColumn)
+
+
+def _plain_fields(table: tables.Table, columns) -> list[tuple[str, tuple]] | None:
+    """(attribute, empty values) per column when every cell is a model field's own value.
+
+    That is: a queryset of model instances, plain Columns (or Date/DateTime columns) without
+    value_/render_ methods, each reading one concrete field without choices. Then a cell is getattr(record, field),
+    exactly what get_cell_value would return, at a fraction of its cost.
+    """
+    if not isinstance(table.data, TableQuerysetData):
+        return None
+    model = table.data.data.model
+    fields = []
+    for bound_column in columns:
+        column = bound_column.column
+        accessor = str(bound_column.accessor)
+        name = bound_column.name
+        if hasattr(table, f"value_{name}") or hasattr(table, f"render_{name}"):
+            return None
+        if type(column) not in _PLAIN_COLUMNS:
+            return None
+        if type(column) is tables.Column and _value_caller(bound_column) is not _plain_value:
+            return None
+        try:
+            field = model._meta.get_field(accessor)
+        except FieldDoesNotExist:
+            return None
+        if not field.concrete or field.is_relation or field.choices:
+            return None
+        fields.append((field.attname, tuple(column.empty_values)))
+    return fields
+
+
+def _value_caller(bound_column):
+    """BoundRow._call_value for one column, its signature read once instead of once per cell.
+
+    A plain Column whose value is its render is the cell's value itself.
+    """
+    value = bound_column.value
+    column = bound_column.column
+    if (
+        getattr(value, "__func__", None) is tables.Column.value
+        and getattr(column.render, "__func__", None) is tables.Column.render
+    ):
+        return _plain_value
+    names, takes_any = signature(value)
+
+    def call(row, bound_column, value_=None):
+        kwargs = row._optional_cell_arguments(bound_column, value_)
+        if not takes_any:
+            if any(name not in kwargs for name in names):
+                return None  # as django-tables2's call_with_appropriate does
+            kwargs = {name: kwargs[name] for name in names}
+        return value(**kwargs)
+
+    return call
+
+
+def _plain_value(row, bound_column, value=None):
     return value
 
 
