@@ -8,11 +8,13 @@
 3. For each writer of the exports app (COPY-based, then Python's csv module through
    django-tables2), starts a fresh gunicorn worker on 127.0.0.1, downloads the export over HTTP,
    checks the row count, and reads the worker's peak memory (VmHWM in /proc/PID/status).
+   COPY and the COPY writer run --repeat times (default 2) and the best rate counts.
 4. Prints rows per second, the ratio to COPY and the peak memory; exits 1 if the COPY-based
    endpoint misses the targets (half of COPY's rate, peak memory under 200 MB).
 
---python-rows limits the Python writer's run (it is the slow one) so the default run stays near
-three minutes; its rate does not depend on the row count. 0 skips it.
+The whole run takes about a minute on the 2-core machine for 5,000,000 rows. --python-rows
+limits the Python writer's run (the slow one; its rate does not depend on the row count);
+0 skips it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ SELECT (date '2021-01-01' + (g %% 60) * interval '1 month')::date,
        'Справка за ' || (ARRAY['лице', 'адрес', 'фирма', 'имот', 'МПС'])[1 + g %% 5] || ' № ' || (g %% 97),
        (g * 7919) %% 100000,
        (g * 31) %% 50
-FROM generate_series(1, %s) AS g;
+FROM generate_series(1::bigint, %s::bigint) AS g;
 """
 
 
@@ -145,7 +147,7 @@ def serve_and_download(name: str, path: str, flavour: str, expected_rows: int | 
         pid = worker_pid(server.pid, time.time() + 30)
         wait_for(port)
         idle_mb = peak_mb(pid)
-        query = {"_export": flavour} | ({"limit": limit} if limit else {})
+        query = {"_export": flavour} | ({"limit": limit} if limit is not None else {})
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         started = time.perf_counter()
         conn.request("GET", f"{path}?{urlencode(query)}")
@@ -181,6 +183,14 @@ def wait_for(port: int) -> None:
     raise RuntimeError("gunicorn did not answer")
 
 
+def best(runs: list[Run]) -> Run:
+    """The fastest run, with the highest peak memory seen in any of them."""
+    fastest = max(runs, key=lambda run: run.rate)
+    peaks = [run.peak_mb for run in runs if run.peak_mb is not None]
+    fastest.peak_mb = max(peaks) if peaks else None
+    return fastest
+
+
 def report(reference: Run, runs: list[Run]) -> None:
     print()
     print(f"{'path':<38} {'rows':>11} {'seconds':>8} {'rows/s':>11} {'MB/s':>7} {'vs COPY':>8} {'peak MB':>8}")
@@ -196,19 +206,28 @@ def report(reference: Run, runs: list[Run]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rows", nargs="?", type=int, default=5_000_000)
-    parser.add_argument("--python-rows", type=int, default=500_000, help="rows for the Python writer (0: skip)")
+    parser.add_argument(
+        "--python-rows", type=int, default=None, help="rows for the Python writer (default: all; 0: skip)"
+    )
+    parser.add_argument("--repeat", type=int, default=2, help="runs of COPY and the COPY writer; the best counts")
     parser.add_argument("--flavour", default="excel", choices=["excel", "csv"])
     args = parser.parse_args()
 
     prepare(args.rows)
-    reference = copy_reference(args.rows)
-    runs = [serve_and_download("portal HTTP, COPY writer", "/copy/", args.flavour, args.rows, None)]
-    if args.python_rows:
-        python_rows = min(args.python_rows, args.rows)
+    # Best of --repeat: the machine is shared, and a neighbour's burst should not decide the verdict.
+    reference = best([copy_reference(args.rows) for _ in range(args.repeat)])
+    runs = [
+        best(
+            [
+                serve_and_download("portal HTTP, COPY writer", "/copy/", args.flavour, args.rows, None)
+                for _ in range(args.repeat)
+            ]
+        )
+    ]
+    if args.python_rows != 0:
+        python_rows = min(args.python_rows or args.rows, args.rows)
         runs.append(
-            serve_and_download(
-                f"portal HTTP, Python writer ({python_rows:,})", "/python/", args.flavour, python_rows, python_rows
-            )
+            serve_and_download("portal HTTP, Python writer", "/python/", args.flavour, python_rows, python_rows)
         )
     report(reference, runs)
     copy_run = runs[0]
