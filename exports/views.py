@@ -18,7 +18,7 @@ from django.views.generic import DetailView
 from django_tables2 import RequestConfig, SingleTableView
 
 from .choices import CONTENT_TYPES, XLSX_MAX_DATA_ROWS, Flavour
-from .formats import ExportFilename, export_filename, write_xlsx
+from .formats import ExportFilename, TooManyRowsError, export_filename, write_xlsx
 from .models import ExportJob
 from .services import find_or_create_job
 from .sources import ExportSource, TableSource
@@ -131,7 +131,11 @@ class TableExportMixin:
         if flavour == Flavour.XLSX:
             # A workbook is a zip, written whole before it can be sent: on disk, never in memory.
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
-            write_xlsx(spool, source.header(), source.rows(), title=self.get_export_title())
+            try:
+                write_xlsx(spool, source.header(), source.rows(), title=self.get_export_title())
+            except TooManyRowsError as exc:  # the table grew past a sheet after it was counted
+                spool.close()
+                return self.refuse_export(exc.rows)
             spool.seek(0)
             response: HttpResponse = FileResponse(spool, content_type=CONTENT_TYPES[flavour])
         else:

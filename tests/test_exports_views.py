@@ -198,3 +198,11 @@ def test_the_list_offers_three_downloads_with_advice_keeping_the_filters(client)
         assert f'aria-describedby="export-help-{flavour}"' in text
     assert "CSV за Excel" in text
     assert "всички 12 реда" in text
+
+
+@pytest.mark.django_db
+def test_a_table_that_grows_past_a_sheet_while_written_is_refused_too(client, monkeypatch):
+    monkeypatch.setattr("exports.formats.XLSX_MAX_DATA_ROWS", 11)  # the writer's limit, not the count's
+    response = client.get(LIST_URL, {"province": "VAR", "_export": "xlsx"})
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
