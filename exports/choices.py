@@ -19,6 +19,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Deleted (expired)")
 
 
 FILE_EXTENSIONS = {Flavour.EXCEL: "csv", Flavour.CSV: "csv", Flavour.XLSX: "xlsx"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -160,3 +161,16 @@ def notify(job: ExportJob, base_url: str) -> bool:
         body = render_to_string("exports/email/job_finished.txt", context)
     send_mail(subject, body, None, [job.user.email])
     return True
+
+
+def purge_expired(older_than) -> int:
+    """Delete the files of exports finished before `older_than`; their rows stay, marked expired."""
+    expired = ExportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=older_than)
+    count = 0
+    for job in expired.iterator():
+        job.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            job.path.parent.rmdir()  # the job's own directory, if nothing else is in it
+        ExportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).update(status=JobStatus.EXPIRED, file_path="")
+        count += 1
+    return count

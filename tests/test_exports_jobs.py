@@ -194,3 +194,44 @@ def test_a_deactivated_owner_gets_no_file(small_threshold, analyst_with_email):
     assert run_export_job(job.pk, "http://testserver/") == "failed"
     job.refresh_from_db()
     assert job.file_path == ""
+
+
+@pytest.mark.django_db
+def test_purge_exports_deletes_old_files_and_keeps_the_rows(client, finished_job, small_threshold):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    client.force_login(finished_job.user)
+    client.get(LIST_URL, {"province": "PDV", "_export": "csv"})  # a second, recent job (18 rows)
+    recent = ExportJob.objects.exclude(pk=finished_job.pk).get()
+    ExportJob.objects.filter(pk=finished_job.pk).update(finished_at=timezone.now() - timedelta(days=31))
+    old_path = finished_job.path
+    out = io.StringIO()
+    call_command("purge_exports", stdout=out)
+    assert "1 export file(s) deleted" in out.getvalue()
+    finished_job.refresh_from_db()
+    assert finished_job.status == "expired"
+    assert finished_job.file_path == ""
+    assert not old_path.exists()
+    assert recent.path.exists()
+    assert client.get(reverse("exports:download", kwargs={"pk": finished_job.pk})).status_code == 404
+    assert client.get(reverse("exports:download", kwargs={"pk": recent.pk})).status_code == 200
+    with pytest.raises(CommandError, match="--days must be 0 or more"):
+        call_command("purge_exports", days=-1, stdout=out)
+
+
+@pytest.mark.django_db
+def test_my_exports_does_a_fixed_number_of_queries(client, analyst_with_email, django_assert_max_num_queries):
+    for count in (1, 50):
+        ExportJob.objects.all().delete()
+        ExportJob.objects.bulk_create(
+            ExportJob(user=analyst_with_email, view_name="municipalities:list", flavour="csv", filename=f"f{n}.csv")
+            for n in range(count)
+        )
+        client.force_login(analyst_with_email)
+        with django_assert_max_num_queries(5):
+            response = client.get(reverse("exports:list"))
+        assert len(response.context["table"].page.object_list) == count
