@@ -217,6 +217,7 @@ def sheet_title(title: str) -> str:
 
 # ---- file names -------------------------------------------------------------------------------
 
+MAX_NAME_CHARS = 60  # a Cyrillic letter is two bytes, transliterated up to three letters (щ → sht)
 _NOT_IN_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 _DASHES = re.compile(r"-{2,}")
 
@@ -247,5 +248,7 @@ def export_filename(parts: Sequence[str], flavour: str, day: date | None = None)
     """'общини', 'област Варна' → общини-област-варна-2026-11-24.csv (the date is today's, local)."""
     day = day or timezone.localdate()
     words = [name_slug(part) for part in parts if str(part).strip()]
-    stem = "-".join([word for word in words if word] + [day.isoformat()])
+    # Short enough for every file system (255 bytes) and the job's file name column.
+    described = "-".join(word for word in words if word)[:MAX_NAME_CHARS].strip("-.")
+    stem = "-".join(filter(None, [described, day.isoformat()]))
     return ExportFilename(f"{stem}.{FILE_EXTENSIONS[Flavour(flavour)]}")

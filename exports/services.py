@@ -116,22 +116,22 @@ def claim(job_id: int) -> bool:
 def run_job(job: ExportJob, base_url: str = "") -> JobResult:
     """1. Rebuild the view for the job's user. 2. Write the file. 3. Record the outcome. 4. E-mail the user."""
     relative = Path(str(job.pk)) / job.filename_ascii
-    try:
-        if not job.user.is_active:
-            raise PermissionError(gettext("The account that asked for this export is no longer active."))
-        with translation.override(job.language):
+    with translation.override(job.language):
+        try:
+            if not job.user.is_active:
+                raise PermissionError(gettext("The account that asked for this export is no longer active."))
             view = build_view(job)
             source = view.get_export_source()
             title = str(view.get_export_title())
             rows = write_file(source, job.flavour, Path(settings.EXPORT_STORAGE_DIR) / relative, title)
-    except Exception as exc:  # the job row, not the log, must say what went wrong
-        logger.exception("Export job %s failed", job.pk)
-        job.status, job.error, job.finished_at = JobStatus.FAILED, _describe(exc), timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-    else:
-        job.status, job.row_count, job.file_path = JobStatus.DONE, rows, str(relative)
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "row_count", "file_path", "finished_at"])
+        except Exception as exc:  # the job row, not the log, must say what went wrong
+            logger.exception("Export job %s failed", job.pk)
+            job.status, job.error, job.finished_at = JobStatus.FAILED, _describe(exc), timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
+        else:
+            job.status, job.row_count, job.file_path = JobStatus.DONE, rows, str(relative)
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "row_count", "file_path", "finished_at"])
     notify(job, base_url)
     return JobResult(status=job.status, rows=job.row_count, error=job.error)
 
@@ -174,3 +174,13 @@ def purge_expired(older_than) -> int:
         ExportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).update(status=JobStatus.EXPIRED, file_path="")
         count += 1
     return count
+
+
+def fail_stale(started_before) -> int:
+    """Mark jobs still waiting or running since before `started_before` as failed: their worker is gone."""
+    stale = ExportJob.objects.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING], created_at__lt=started_before)
+    return stale.update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        error=gettext("The export stopped before its file was written. Please ask for it again."),
+    )

@@ -178,3 +178,10 @@ def test_a_file_name_cannot_smuggle_quotes_or_paths():
     assert name.unicode == "a-b-..-c-d-2026-01-01.csv"
     assert "/" not in name.unicode
     assert '"' not in name.ascii
+
+
+def test_a_long_filter_gives_a_file_name_short_enough_for_any_disk():
+    name = export_filename(["общини", "щ" * 500], Flavour.XLSX, day=date(2026, 1, 1))
+    assert name.unicode.endswith("-2026-01-01.xlsx")
+    assert len(name.unicode.encode()) < 255
+    assert len(name.ascii) < 255

@@ -235,3 +235,30 @@ def test_my_exports_does_a_fixed_number_of_queries(client, analyst_with_email, d
         with django_assert_max_num_queries(5):
             response = client.get(reverse("exports:list"))
         assert len(response.context["table"].page.object_list) == count
+
+
+@pytest.mark.django_db
+def test_purge_exports_fails_jobs_whose_worker_is_gone(analyst_with_email, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    stalled, _ = find_or_create_job(
+        user=analyst_with_email, view_name="municipalities:list", view_kwargs={}, query_string="a=1",
+        flavour="csv", filename="a.csv",
+    )  # fmt: skip
+    waiting, _ = find_or_create_job(
+        user=analyst_with_email, view_name="municipalities:list", view_kwargs={}, query_string="b=1",
+        flavour="csv", filename="b.csv",
+    )  # fmt: skip
+    long_ago = timezone.now() - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + 60)
+    ExportJob.objects.filter(pk=stalled.pk).update(created_at=long_ago, status="running")
+    out = io.StringIO()
+    call_command("purge_exports", stdout=out)
+    assert "1 stalled export(s) marked failed" in out.getvalue()
+    stalled.refresh_from_db()
+    waiting.refresh_from_db()
+    assert stalled.status == "failed"
+    assert "поискайте го отново" in stalled.error  # the portal's language: Bulgarian
+    assert waiting.status == "pending"
