@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.encoding import force_str
 from django_tables2.data import TableQuerysetData
 from django_tables2.rows import BoundRow
@@ -126,8 +127,8 @@ def _plain_fields(table: tables.Table, columns) -> list[tuple[str, tuple]] | Non
     value_/render_ methods, each reading one concrete field without choices. Then a cell is getattr(record, field),
     exactly what get_cell_value would return, at a fraction of its cost.
     """
-    if not isinstance(table.data, TableQuerysetData):
-        return None
+    if not isinstance(table.data, TableQuerysetData) or table.data.data._iterable_class is not ModelIterable:
+        return None  # lists, and .values() querysets whose records are dicts
     model = table.data.data.model
     fields = []
     for bound_column in columns:

@@ -74,3 +74,12 @@ def test_excluded_columns_are_left_out():
     with translation.override("en"):
         assert source.header() == ["NSI code", "Name (Bulgarian)", "Population"]
     assert list(source.rows()) == [["VAR06", "Варна", Municipality.objects.get(code="VAR06").population]]
+
+
+@pytest.mark.django_db
+def test_a_values_queryset_takes_the_general_path():
+    table = PlainMunicipalityTable(Municipality.objects.filter(province__code="VAR").order_by("code").values())
+    source = TableSource(table)
+    assert _plain_fields(table, source.columns) is None
+    assert list(source.rows()) == as_values(table)
+    assert len(as_values(table)) == 12
