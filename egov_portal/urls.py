@@ -22,6 +22,7 @@ urlpatterns = [
     path("adoption/", include("adoption.urls")),
     path("catalog/", include("catalog.urls")),
     path("accounts/", include("accounts.urls")),
+    path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "catalog",
     "dashboards",
     "adoption",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Exports (exports app): above this many rows an export is written by a Celery job and e-mailed.
+EXPORT_ASYNC_THRESHOLD_ROWS = env.int("EXPORT_ASYNC_THRESHOLD_ROWS", default=1_000_000)
+EXPORT_STORAGE_DIR = Path(env.str("EXPORT_STORAGE_DIR", default=str(VAR_DIR / "exports")))
+# `manage.py purge_exports` deletes background export files older than this.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=30)
+# Rows fetched per round trip from the server-side cursor while streaming.
+EXPORT_CHUNK_SIZE = env.int("EXPORT_CHUNK_SIZE", default=2000)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
