@@ -195,7 +195,6 @@ class UsageFileReader:
             self._text.close()
 
     def _next_nonblank(self) -> str | None:
-        assert self._text is not None
         for line in self._text:
             self._line_no += 1
             if line.strip():
@@ -221,7 +220,9 @@ class UsageFileReader:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise UnreadableFile(_("Line %(line)d is not valid JSON: %(error)s") % {"line": 1, "error": error}) from None
+            raise UnreadableFile(
+                _("Line %(line)d is not valid JSON: %(error)s") % {"line": 1, "error": error}
+            ) from None
         if not isinstance(record, dict):
             raise UnreadableFile(_("Line 1 is not a JSON object."))
         return list(dict.fromkeys(str(key).strip().lower() for key in record))
@@ -278,7 +279,6 @@ class UsageFileReader:
 
     def _csv_records(self) -> Iterator[tuple[int, str, list[str] | str]]:
         """(line, raw text, fields) per non-blank line; quoted fields may span lines."""
-        assert self._text is not None
         delimiter = self.info.delimiter
         width = len(self.info.columns)
         text = self._text
@@ -304,16 +304,20 @@ class UsageFileReader:
             if len(fields) != width:
                 if not raw.strip():
                     continue
-                yield start, raw, _("The row has %(found)d fields; the header has %(expected)d.") % {
-                    "found": len(fields),
-                    "expected": width,
-                }
+                yield (
+                    start,
+                    raw,
+                    _("The row has %(found)d fields; the header has %(expected)d.")
+                    % {
+                        "found": len(fields),
+                        "expected": width,
+                    },
+                )
                 continue
             yield start, raw, fields
 
     def _jsonl_records(self) -> Iterator[tuple[int, str, list[str] | str]]:
         """(line, raw text, values in header order) per non-blank line of a JSON Lines file."""
-        assert self._text is not None
         columns = self.info.columns
         known = set(columns)
         unknown: set[str] = set()
@@ -350,7 +354,6 @@ class UsageFileReader:
             )
 
     def _jsonl_lines(self) -> Iterator[tuple[int, str]]:
-        assert self._text is not None
         yield self._line_no, self._first_line.strip()
         for line in self._text:
             self._line_no += 1
