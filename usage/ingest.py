@@ -1,5 +1,5 @@
-"""Importing one batch: `run(batch) -> IngestResult`.
 # ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
+"""Importing one batch: `run(batch) -> IngestResult`.
 
 1. The reader streams the kept file and turns every data row into a staging line (valid or rejected).
 2. In ONE transaction: the lines are COPYed into a temporary table; rejected rows are stored; the
