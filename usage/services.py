@@ -79,9 +79,9 @@ def receive_file(
     return batch
 
 
-def receive_path(path: Path, **kwargs) -> ImportBatch:
+def receive_path(path: Path, file_name: str = "", **kwargs) -> ImportBatch:
     with path.open("rb") as handle:
-        return receive_file(handle, file_name=path.name, **kwargs)
+        return receive_file(handle, file_name=file_name or path.name, **kwargs)
 
 
 def enqueue(batch_id: int) -> bool:
@@ -198,7 +198,7 @@ def scan_inbox() -> list[int]:
         except FileNotFoundError:
             continue
         try:
-            batch = receive_path(taken, door=Door.INBOX, queue=False)
+            batch = receive_path(taken, file_name=path.name, door=Door.INBOX, queue=False)
         except OSError as error:
             logger.error("Inbox file %s cannot be read: %s", path.name, error)
             shutil.move(taken, dirs["failed"] / taken.name)
