@@ -57,7 +57,9 @@ def test_a_plain_utf8_csv_is_imported_with_its_rollups_and_adoption(tmp_path):
     adoption = ObservedAdoption.objects.get()
     assert (adoption.municipality.code, adoption.service) == ("VAR06", "regix")
     assert (adoption.first_day, adoption.last_day) == (dt.date(2024, 3, 4), dt.date(2024, 3, 5))
-    assert batch.sha256 and batch.size > 0 and batch.file.storage.exists(batch.file.name)
+    assert batch.sha256
+    assert batch.size > 0
+    assert batch.file.storage.exists(batch.file.name)
 
 
 @pytest.mark.parametrize(
@@ -101,8 +103,10 @@ def test_json_lines_are_read_with_numbers_or_digit_strings(tmp_path):
     assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected) == (4, 2, 2)
     assert regix_figures() == {("2024-03-04", "VAR06", PERSON): (9, 1), ("2024-03-05", "VAR06", PERSON): (4, 0)}
     rejected = list(batch.rejected_rows.order_by("line").values_list("line", "reason"))
-    assert rejected[0][0] == 4 and "requests" in rejected[0][1]
-    assert rejected[1][0] == 5 and "JSON" in rejected[1][1]
+    assert rejected[0][0] == 4
+    assert "requests" in rejected[0][1]
+    assert rejected[1][0] == 5
+    assert "JSON" in rejected[1][1]
 
 
 def test_a_gzip_file_is_read_transparently(tmp_path):
@@ -159,7 +163,8 @@ def test_a_municipality_given_by_name_or_ekatte_is_a_row_error_that_says_why(tmp
     assert (batch.rows_accepted, batch.rows_rejected) == (1, 1)
     assert regix_figures() == {("2024-03-04", "VAR05", PERSON): (2, 0)}
     rejected = batch.rejected_rows.get()
-    assert rejected.line == 2 and rejected.raw == f"2024-03-04,{value},{PERSON},1"
+    assert rejected.line == 2
+    assert rejected.raw == f"2024-03-04,{value},{PERSON},1"
     for fragment in expected:
         assert fragment in rejected.reason
 
@@ -168,8 +173,10 @@ def test_an_unknown_operation_is_kept_and_imported_after_the_catalogue_is_fixed(
     new_operation = "TechnoLogica.RegiX.NewAdapter.APIService.INewAPI.NewSearch"
     text = f"date,municipality,operation,requests\n2024-03-04,VAR06,{new_operation},4\n2024-03-04,VAR06,{PERSON},1\n"
     batch = import_text(tmp_path, text)
-    assert batch.status == Status.SUCCEEDED and batch.rows_rejected == 1
-    assert "Непозната операция" in reasons(batch)[0] and new_operation in reasons(batch)[0]
+    assert batch.status == Status.SUCCEEDED
+    assert batch.rows_rejected == 1
+    assert "Непозната операция" in reasons(batch)[0]
+    assert new_operation in reasons(batch)[0]
 
     register = Register.objects.get(code="GRAO/NBD")
     QueryType.objects.create(operation=new_operation, register=register)
@@ -220,7 +227,10 @@ def test_a_row_with_the_wrong_number_of_fields_is_rejected_with_its_raw_text(tmp
 def test_several_problems_of_one_row_are_all_reported(tmp_path):
     batch = import_text(tmp_path, "date,municipality,operation,requests\nsoon,Бяла,Nope,x\n")
     reason = reasons(batch)[0]
-    assert "дата" in reason and "Бяла" in reason and "Nope" in reason and "requests" in reason
+    assert "дата" in reason
+    assert "Бяла" in reason
+    assert "Nope" in reason
+    assert "requests" in reason
 
 
 # -- what an import does -------------------------------------------------------------------------

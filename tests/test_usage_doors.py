@@ -62,7 +62,8 @@ def test_ministry_staff_upload_a_file_that_is_kept_and_imported(
     )
     assert RegixDailyUsage.objects.get().requests == 3
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert "Бяла" in page and "имената не са уникални" in page
+    assert "Бяла" in page
+    assert "имената не са уникални" in page
 
 
 def test_the_upload_form_shows_its_errors_and_keeps_the_kind(client, administrator):
@@ -256,7 +257,8 @@ def test_the_inbox_picks_up_files_archives_them_and_moves_unreadable_ones_to_fai
     assert batches["bad.csv"].status == Status.FAILED
     assert [p.name.split("-", 1)[1] for p in (inbox / "archive").iterdir()] == ["good.csv"]
     assert [p.name.split("-", 1)[1] for p in (inbox / "failed").iterdir()] == ["bad.csv"]
-    assert fresh.exists() and (inbox / "partial.csv.part").exists()
+    assert fresh.exists()
+    assert (inbox / "partial.csv.part").exists()
     assert scan_inbox.delay().get() == []
 
 
