@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from egov_portal.celery import app
-from tests.usage_support import PERSON, MARRIAGE, usage_storage, write  # noqa: F401
+from tests.usage_support import MARRIAGE, PERSON, usage_storage, write  # noqa: F401
 from usage import services
 from usage.choices import Door, Status
 from usage.models import ImportBatch, ObservedAdoption, RegixDailyUsage, RegixMonthlyUsage, RejectedRow
