@@ -87,7 +87,7 @@ def _date_for_rank(curve: list[tuple[dt.date, int]], rank: int) -> dt.date | Non
     target = rank + 0.5
     for (d0, n0), (d1, n1) in zip(curve, curve[1:], strict=False):
         if n0 <= target <= n1:
-            return d0 + dt.timedelta(days=math.floor((target - n0) / (n1 - n0) * (d1 - d0).days))
+            return d0 + dt.timedelta(days=math.ceil((target - n0) / (n1 - n0) * (d1 - d0).days))
     return None
 
 

@@ -18,8 +18,8 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 

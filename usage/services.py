@@ -84,6 +84,15 @@ def receive_path(path: Path, file_name: str = "", **kwargs) -> ImportBatch:
         return receive_file(handle, file_name=file_name or path.name, **kwargs)
 
 
+def already_imported(path: Path) -> bool:
+    """Whether a file with exactly this content was imported successfully before."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return ImportBatch.objects.filter(sha256=digest.hexdigest(), status=Status.SUCCEEDED).exists()
+
+
 def enqueue(batch_id: int) -> bool:
     """Send the task; with the broker down the batch stays pending (and is re-queued later)."""
     from .tasks import ingest_batch

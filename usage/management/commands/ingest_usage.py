@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=Kind.values, default="", help="Default: tell from the header.")
         parser.add_argument("--wait", action="store_true", help="Wait for each import and print its result.")
         parser.add_argument("--timeout", type=int, default=3600, help="Seconds --wait waits per file.")
+        parser.add_argument(
+            "--skip-imported",
+            action="store_true",
+            help="Skip files whose exact content (SHA-256) was already imported successfully.",
+        )
 
     def handle(self, *args, files: list[Path], kind: str, wait: bool, timeout: int, **options) -> None:
         missing = [str(path) for path in files if not path.is_file()]
@@ -27,6 +32,9 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {', '.join(missing)} — nothing was imported.")
         failed = 0
         for path in files:
+            if options["skip_imported"] and services.already_imported(path):
+                self.stdout.write(f"{path.name}: already imported, skipped")
+                continue
             batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
             queued = services.enqueue(batch.pk)
             self.stdout.write(f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)"))
