@@ -78,7 +78,9 @@ def test_the_upload_form_shows_its_errors_and_keeps_the_kind(client, administrat
     assert not ImportBatch.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("analyst", 403), ("officer_varna", 403), ("anonymous", 302)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("analyst", 403), ("officer_varna", 403), ("operator", 403), ("anonymous", 302)]
+)
 def test_only_ministry_and_administrators_may_use_the_upload_page(as_persona, persona, status):
     client = as_persona(persona)
     assert client.get(reverse("usage:upload")).status_code == status
@@ -185,6 +187,7 @@ def test_the_schema_builds(client):
         ("analyst", 200, 200),
         ("officer_varna", 403, 404),
         ("officer_other", 403, 404),
+        ("operator", 403, 404),
         ("anonymous", 302, 302),
     ],
 )
@@ -278,3 +281,31 @@ def test_the_command_fails_clearly(tmp_path):
     bad = write(tmp_path, "bad.csv", "x,y\n1,2\n")
     with pytest.raises(CommandError, match="1 of 1 file"):
         call_command("ingest_usage", str(bad), "--wait", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_batch_lists_make_the_same_few_queries_for_1_or_50_batches(
+    client, analyst, ministry_user, count, django_assert_max_num_queries
+):
+    ImportBatch.objects.bulk_create(
+        ImportBatch(
+            kind="seos",
+            file=f"usage/2024/03/{n}.csv",
+            file_name=f"{n}.csv",
+            sha256=f"{n:064d}",
+            size=10,
+            door=Door.API,
+            uploaded_by=ministry_user,
+            status=Status.SUCCEEDED,
+        )
+        for n in range(count)
+    )
+    client.force_login(analyst)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("usage:batch-list"))
+    assert response.context["table"].paginator.count == count
+    api = token_client(analyst)
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/usage-files/")
+    assert response.json()["count"] == count
+    assert response.json()["results"][0]["uploaded_by"] == "ministry"
