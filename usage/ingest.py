@@ -238,22 +238,36 @@ def _copy_raw(cursor, reader: UsageFileReader) -> None:
 
 
 def _load_lookups(cursor, reader: UsageFileReader) -> None:
-    """The distinct raw values of each checked column, judged by the Python rules, as join tables."""
+    """The distinct raw values of each checked column, judged by the Python rules, as join tables.
+
+    One scan collects every column's distinct values (grouping sets); the Python rules then judge a
+    few hundred values instead of a million rows."""
     columns = _columns(reader)
-    checks = {"date": reader.check_dates, "municipality": reader.check_municipalities, "count": reader.check_counts}
+    checked = {"date": ["date"], "municipality": ["municipality"], "count": list(COUNT_COLUMNS[Kind(reader.info.kind)])}
     if reader.info.kind == Kind.REGIX:
-        checks["operation"] = reader.check_operations
-    for name, check in checks.items():
+        checked["operation"] = ["operation"]
+    sources = [columns[name] for names in checked.values() for name in names if name in columns]
+    cursor.execute(
+        f"SELECT {', '.join(f'GROUPING({source})' for source in sources)}, {', '.join(sources)} "
+        f"FROM {RAW} GROUP BY GROUPING SETS ({', '.join(f'({source})' for source in sources)})"
+    )
+    distinct: dict[str, set[str | None]] = {source: set() for source in sources}
+    for row in cursor.fetchall():
+        flags, values = row[: len(sources)], row[len(sources) :]
+        index = flags.index(0)
+        distinct[sources[index]].add(values[index])
+    checks = {
+        "date": reader.check_dates,
+        "municipality": reader.check_municipalities,
+        "count": reader.check_counts,
+        "operation": reader.check_operations,
+    }
+    for name, names in checked.items():
         table, definition = LOOKUPS[name]
+        values = set().union(*(distinct[columns[column]] for column in names if column in columns))
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
-        if name == "count":
-            sources = [columns[c] for c in COUNT_COLUMNS[Kind(reader.info.kind)] if c in columns]
-            query = " UNION ".join(f"SELECT DISTINCT {source} FROM {RAW}" for source in sources)
-        else:
-            query = f"SELECT DISTINCT {columns[name]} FROM {RAW}"
-        cursor.execute(query)
-        lines = "".join(check([value for (value,) in cursor.fetchall()]))
+        lines = "".join(checks[name](sorted(values, key=str)))
         if lines:
             _copy(cursor, table, [part.split()[0] for part in definition.split(", ")], iter([lines]))
         cursor.execute(f"ANALYZE {table}")
