@@ -323,3 +323,15 @@ def test_the_command_keeps_the_file_pending_when_the_queue_is_down(tmp_path, mon
     assert "pending" in out.getvalue()
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.queued_at) == (Status.PENDING, None)
+
+
+def test_the_scan_command_picks_up_the_inbox_now(tmp_path, django_capture_on_commit_callbacks):
+    inbox = services.inbox_dirs()["inbox"]
+    write(inbox, "april.csv", GOOD)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("scan_usage_inbox", stdout=out)
+    assert "1 file(s) picked up" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert (batch.file_name, batch.door, batch.status) == ("april.csv", Door.INBOX, Status.SUCCEEDED)
+    assert not (inbox / "april.csv").exists()

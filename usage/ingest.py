@@ -87,27 +87,10 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     4. recompute the rollups of the touched groups; 5. recompute the touched municipalities' adoption."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
-    postgres = connection.vendor == "postgresql"
     clock = _Clock()
     with connection.cursor() as cursor:
-        if postgres:
-            # One import of a kind at a time: the plain-insert path below relies on it, and two
-            # concurrent upserts of overlapping keys could deadlock.
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
-            # Room to add up and join a million rows in memory; no JIT for these one-off statements.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
-        for table in (STAGE, GROUPS):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
-            "line integer, raw text, reason text)"
-        )
-        cursor.execute(f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer)")
-        by_postgres = postgres and reader.raw_copy_options() is not None and _stage_by_postgres(cursor, reader)
-        if not by_postgres:
-            columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
-            _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))
+        _prepare(cursor, kind)
+        by_postgres = _stage(cursor, reader)
         clock.lap("read and stage")
         cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
         cursor.execute(
@@ -116,40 +99,13 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
             [batch.pk],
         )
         clock.lap("rejected rows")
-        if by_postgres:
-            cursor.execute(
-                f"INSERT INTO {GROUPS} SELECT DISTINCT {_month('d')}, m, q FROM {STAGE} WHERE reason IS NULL"
-            )
-        else:
-            _copy(cursor, GROUPS, ["month", "m", "q"], _group_lines(reader.groups))
-        cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
-        first_month, last_month = cursor.fetchone()
-        if first_month is None:
+        span = _collect_groups(cursor, reader, by_postgres)
+        if span is None:
             return 0
-        if postgres:
-            cursor.execute(f"ANALYZE {GROUPS}")
-        span = {"lo": str(first_month), "hi": _month_after(str(last_month))}
-        # The Python reader knows whether a key came twice; after a PostgreSQL parse, a plain insert
-        # is tried first and a duplicate key sends it to the adding-up variant.
-        duplicates = reader.maybe_duplicates
-        cursor.execute(sql["any_stored"], span)
-        months_were_empty = cursor.fetchone() is None
-        # Nothing stored for these months yet (the usual new export): a plain insert, no conflicts.
-        upsert = "" if months_were_empty else sql["on_conflict"]
-        keys = None
-        if not duplicates:
-            try:
-                with transaction.atomic():
-                    cursor.execute(sql["insert"] + sql["rows"] + upsert)
-                    keys = cursor.rowcount
-            except DatabaseError:  # a key came twice (unique or cardinality violation)
-                duplicates = True
-        if duplicates:
-            cursor.execute(sql["insert"] + sql["sum"] + upsert)
-            keys = cursor.rowcount
+        keys, from_stage = _replace_daily(cursor, sql, span, reader.maybe_duplicates)
         clock.lap("daily facts")
-        if months_were_empty and not duplicates:
-            # The file's rows are then all there is in those months: total them without a read-back.
+        if from_stage:
+            # The file's rows are all there is in those months: total them without a read-back.
             cursor.execute(sql["monthly_from_stage"].format(month=_month("d")))
         else:
             cursor.execute(sql["monthly"].format(month=_month("f.date")), span)
@@ -158,6 +114,69 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         clock.lap("observed adoption")
     logger.info("Usage batch %s: %s", batch.pk, clock)
     return max(keys, 0)
+
+
+def _prepare(cursor, kind: str) -> None:
+    if connection.vendor == "postgresql":
+        # One import of a kind at a time: the plain-insert path relies on it, and two concurrent
+        # upserts of overlapping keys could deadlock.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
+        # Room to add up and join a million rows in memory; no JIT for these one-off statements.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+    for table in (STAGE, GROUPS):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
+        "line integer, raw text, reason text)"
+    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer)")
+
+
+def _stage(cursor, reader: UsageFileReader) -> bool:
+    """Every data row into the staging table; True when PostgreSQL parsed the file itself."""
+    if connection.vendor == "postgresql" and reader.raw_copy_options() is not None:
+        if _stage_by_postgres(cursor, reader):
+            return True
+    columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
+    _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))
+    return False
+
+
+def _collect_groups(cursor, reader: UsageFileReader, by_postgres: bool) -> dict[str, str] | None:
+    """The touched (month, municipality, query type) groups; returns the months' date span, if any."""
+    if by_postgres:
+        cursor.execute(f"INSERT INTO {GROUPS} SELECT DISTINCT {_month('d')}, m, q FROM {STAGE} WHERE reason IS NULL")
+    else:
+        _copy(cursor, GROUPS, ["month", "m", "q"], _group_lines(reader.groups))
+    cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
+    first_month, last_month = cursor.fetchone()
+    if first_month is None:
+        return None
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {GROUPS}")
+    return {"lo": str(first_month), "hi": _month_after(str(last_month))}
+
+
+def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates: bool) -> tuple[int, bool]:
+    """Replace the stored figures of the file's keys; returns (keys written, whether the rollups may
+    be totalled from the staged rows, i.e. those months held nothing before and no key came twice).
+
+    The Python reader knows whether a key came twice; after a PostgreSQL parse a plain insert is tried
+    first, and a duplicate key (unique or cardinality violation) sends it to the adding-up variant."""
+    cursor.execute(sql["any_stored"], span)
+    months_were_empty = cursor.fetchone() is None
+    # Nothing stored for these months yet (the usual new export): a plain insert, no conflicts.
+    upsert = "" if months_were_empty else sql["on_conflict"]
+    if not duplicates:
+        try:
+            with transaction.atomic():
+                cursor.execute(sql["insert"] + sql["rows"] + upsert)
+                return cursor.rowcount, months_were_empty
+        except DatabaseError:
+            pass
+    cursor.execute(sql["insert"] + sql["sum"] + upsert)
+    return cursor.rowcount, False
 
 
 class _Clock:
