@@ -169,6 +169,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "kind": name their enums after what they mean.
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeKindEnum": "adoption.choices.ChangeKind",
+        "UsageKindEnum": "usage.choices.Kind",
+    },
 }
 
 # Exports (exports app): above this many rows an export is written by a Celery job and e-mailed.
