@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "adoption",
     "exports",
     "usage",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChangeKindEnum": "adoption.choices.ChangeKind",
         "UsageKindEnum": "usage.choices.Kind",
+        "VerificationEnum": "adoption.choices.Verification",
+        "MatrixVerificationEnum": "reports.choices.MatrixVerification",
     },
 }
 

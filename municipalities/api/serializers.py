@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from adoption.models import Adoption
 from municipalities.models import Municipality, Province
 
 
@@ -11,12 +12,35 @@ class ProvinceSerializer(serializers.ModelSerializer):
         fields = ["code", "name_bg", "name_en", "centre_ekatte", "nuts2"]
 
 
+class DeclaredStageSerializer(serializers.ModelSerializer):
+    """A municipality's declared stage of one service (see /api/adoption/ for the full standing)."""
+
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Service code, e.g. regix.")
+    stage = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Code of the declared stage.")
+    stage_name_bg = serializers.CharField(source="stage.name_bg", read_only=True, help_text="Stage name (Bulgarian).")
+    stage_name_en = serializers.CharField(source="stage.name_en", read_only=True, help_text="Stage name (English).")
+    counts_as_adopted = serializers.BooleanField(
+        source="stage.counts_as_adopted", read_only=True, help_text="Whether the stage counts as adopted."
+    )
+
+    class Meta:
+        model = Adoption
+        fields = ["service", "stage", "stage_name_bg", "stage_name_en", "counts_as_adopted", "since", "verification"]
+
+
 class MunicipalitySerializer(serializers.ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="NSI province code")
+    stages = DeclaredStageSerializer(
+        many=True,
+        read_only=True,
+        source="visible_adoptions",
+        help_text="Declared stage per service, for users who may see this municipality's declarations "
+        "(empty otherwise); a service missing here is at its first stage.",
+    )
 
     class Meta:
         model = Municipality
-        fields = ["code", "name_bg", "name_en", "province", "seat_ekatte", "category", "population"]
+        fields = ["code", "name_bg", "name_en", "province", "seat_ekatte", "category", "population", "stages"]
 
 
 class MunicipalityDetailSerializer(MunicipalitySerializer):

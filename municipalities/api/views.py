@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from rest_framework import viewsets
 
+from adoption.access import visible_municipalities
+from adoption.models import Adoption
 from municipalities.filters import MunicipalityFilterSet, ProvinceFilterSet
 from municipalities.models import Municipality, Province
 
@@ -28,7 +31,14 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name_bg", "population"]
 
     def get_queryset(self):
-        queryset = Municipality.objects.select_related("province")
+        # Declared stages only of municipalities the user may see (one prefetch query, none for anonymous).
+        declared = Adoption.objects.filter(municipality__in=visible_municipalities(self.request.user))
+        stages = Prefetch(
+            "adoptions",
+            queryset=declared.select_related("service", "stage").order_by("service__order", "service__code"),
+            to_attr="visible_adoptions",
+        )
+        queryset = Municipality.objects.select_related("province").prefetch_related(stages)
         return queryset if self.action == "retrieve" else queryset.defer("boundary", "province__boundary")
 
     def get_serializer_class(self):
