@@ -9,6 +9,7 @@ Excel, plain CSV and XLSX through the exports app.
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import EmptyResultSet
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -85,10 +86,11 @@ class UsageReportView(ReportViewMixin, TableExportMixin, SingleTableMixin, Filte
         """PostgreSQL COPYs the aggregate, in the page's sort order, straight into the CSV."""
         table = self.get_export_table()
         queryset = table.data.data  # the union, ordered by the table (?sort=)
-        if queryset.model is not None and queryset.query.is_empty():  # invalid filters: no SQL to copy
-            return super().get_export_source()
         header = [column.header for column in table.columns.iterall()]
-        return SQLSource.from_queryset(header, queryset)
+        try:
+            return SQLSource.from_queryset(header, queryset)
+        except EmptyResultSet:  # nothing can match (invalid filters): no SQL to copy, an empty table
+            return super().get_export_source()
 
 
 class AdoptionMatrixView(ReportViewMixin, TableExportMixin, SingleTableMixin, FilterView):
