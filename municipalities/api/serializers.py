@@ -26,6 +26,10 @@ class DeclaredStageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Adoption
         fields = ["service", "stage", "stage_name_bg", "stage_name_en", "counts_as_adopted", "since", "verification"]
+        extra_kwargs = {
+            "since": {"help_text": "Since when the declared stage holds."},
+            "verification": {"help_text": "Whether ministry staff verified the declaration."},
+        }
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
