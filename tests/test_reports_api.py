@@ -224,8 +224,24 @@ def test_every_endpoint_is_in_the_schema_with_a_description(schema, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("component", ["UsageAggregate", "AdoptionMatrixRow", "DeclaredStage"])
-def test_every_field_of_the_report_rows_is_described(schema, component):
+@pytest.mark.parametrize(
+    "component",
+    [
+        "UsageAggregate",
+        "AdoptionMatrixRow",
+        "DeclaredStage",
+        "Province",
+        "Municipality",
+        "MunicipalityDetail",
+        "Register",
+        "RegisterDetail",
+        "QueryType",
+        "PaginatedUsageAggregateList",
+        "PaginatedAdoptionMatrixRowList",
+        "PaginatedMunicipalityList",
+    ],
+)
+def test_every_field_of_these_components_is_described(schema, component):
     properties = schema["components"]["schemas"][component]["properties"]
     assert properties
     undescribed = [name for name, spec in properties.items() if not spec.get("description")]

@@ -10,6 +10,13 @@ class ProvinceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Province
         fields = ["code", "name_bg", "name_en", "centre_ekatte", "nuts2"]
+        extra_kwargs = {
+            "code": {"help_text": "NSI province code, e.g. VAR."},
+            "name_bg": {"help_text": "Name in Bulgarian."},
+            "name_en": {"help_text": "Name in English."},
+            "centre_ekatte": {"help_text": "EKATTE code of the province's administrative centre."},
+            "nuts2": {"help_text": "The NUTS 2 region the province belongs to."},
+        }
 
 
 class DeclaredStageSerializer(serializers.ModelSerializer):
@@ -45,8 +52,20 @@ class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
         fields = ["code", "name_bg", "name_en", "province", "seat_ekatte", "category", "population", "stages"]
+        extra_kwargs = {
+            "code": {"help_text": "Municipality code, e.g. VAR06."},
+            "name_bg": {"help_text": "Name in Bulgarian."},
+            "name_en": {"help_text": "Name in English."},
+            "seat_ekatte": {"help_text": "EKATTE code of the municipality's seat."},
+            "category": {"help_text": "NSI category of the municipality."},
+            "population": {"help_text": "Population (NSI), if known."},
+        }
 
 
 class MunicipalityDetailSerializer(MunicipalitySerializer):
     class Meta(MunicipalitySerializer.Meta):
         fields = [*MunicipalitySerializer.Meta.fields, "boundary"]
+        extra_kwargs = {
+            **MunicipalitySerializer.Meta.extra_kwargs,
+            "boundary": {"help_text": "The municipality's boundary as GeoJSON."},
+        }

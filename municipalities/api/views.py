@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from adoption.access import visible_municipalities
@@ -13,6 +14,9 @@ from municipalities.models import Municipality, Province
 from .serializers import MunicipalityDetailSerializer, MunicipalitySerializer, ProvinceSerializer
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="NSI province code.")])
+)
 class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     """The 28 provinces (области)."""
 
@@ -23,6 +27,9 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name_bg"]
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="Municipality code.")])
+)
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     """The 265 municipalities (общини); the detail includes the boundary as GeoJSON."""
 
