@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from adoption.choices import Verification
@@ -72,6 +73,14 @@ class AdoptionMatrixTable(tables.Table):
     class Meta:
         per_page = 50
         empty_text = _("No municipality matches these filters.")
+
+    def render_municipality(self, record: MatrixRow, value: str) -> str:
+        if (get_language() or "bg").startswith("en") and record.municipality_name_en:
+            return record.municipality_name_en
+        return value
+
+    def value_municipality(self, record: MatrixRow, value: str) -> str:
+        return value  # the files keep the official (Bulgarian) name
 
     def render_verification(self, record: MatrixRow, value: str) -> str:
         if value == NOT_DECLARED:

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from accounts.choices import Role
+from exports.models import ExportJob
 from reports.filters import UsageReportFilterSet
 from reports.queries import USAGE_COLUMNS
 from tests.reports_support import query_types, regix, seos
@@ -248,3 +249,20 @@ def test_the_export_follows_the_page_sort(client, analyst, usage):
     requests = [line.split(",")[7] for line in body.splitlines()[1:]]
     assert requests == sorted(requests, key=int, reverse=True)
     assert requests[0] == "1000"
+
+
+@pytest.mark.django_db
+def test_a_big_usage_export_becomes_a_background_job_with_the_same_scoped_rows(
+    client, officer_varna, usage, settings, tmp_path
+):
+    settings.EXPORT_ASYNC_THRESHOLD_ROWS = 2
+    settings.EXPORT_STORAGE_DIR = tmp_path / "exports"
+    client.force_login(officer_varna)
+    response = client.get(URL, {"service": "regix", "_export": "csv"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert (job.view_name, job.query_string, job.status) == ("reports:usage", "service=regix", "done")
+    assert job.row_count == 3
+    lines = job.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4
+    assert {line.split(",")[2] for line in lines[1:]} == {"VAR06"}
