@@ -22,11 +22,10 @@ class IsReader(permissions.BasePermission):
         return is_reader(request.user)
 
 
-class ReportFilterBackend(DjangoFilterBackend):
-    """The FilterSet turns the user's municipalities into the report's rows (see reports.filters)."""
-
-
 class ReportAPIView(generics.ListAPIView):
+    """The queryset is the municipalities the user may see; the FilterSet (through django-filter's
+    backend) turns them into the report's rows, exactly as on the page."""
+
     permission_classes = [permissions.IsAuthenticated, IsReader]
 
     def get_queryset(self):
@@ -43,7 +42,7 @@ class UsageAggregateListView(ReportAPIView):
 
     serializer_class = UsageAggregateSerializer
     filterset_class = UsageReportFilterSet
-    filter_backends = [ReportFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = list(USAGE_COLUMNS)
     ordering = ["month", "municipality_code", "service", "item_code"]
 
@@ -57,4 +56,4 @@ class AdoptionMatrixListView(ReportAPIView):
 
     serializer_class = AdoptionMatrixRowSerializer
     filterset_class = AdoptionMatrixFilterSet
-    filter_backends = [ReportFilterBackend]
+    filter_backends = [DjangoFilterBackend]  # `ordering` is a filter of the FilterSet: rows are a list
