@@ -176,6 +176,20 @@ def test_municipalities_carry_their_declared_stages_without_n_plus_1(client, ana
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("params", "rows"), [({"q": "VAR06"}, 1), ({}, 50)])
+def test_the_municipality_list_with_stages_runs_a_fixed_number_of_queries(
+    analyst, django_assert_max_num_queries, params, rows
+):
+    for code in Municipality.objects.order_by("name_bg").values_list("code", flat=True)[:60]:
+        history(code, "regix", [(date(2024, 6, 1), "production")])
+    api = token_client(analyst)
+    with django_assert_max_num_queries(6):
+        body = api.get("/api/municipalities/", params).json()
+    assert len(body["results"]) == rows
+    assert all(len(m["stages"]) >= 1 for m in body["results"])
+
+
+@pytest.mark.django_db
 def test_an_officer_sees_stages_of_their_own_municipality_only(officer_varna):
     history("VAR06", "regix", [(date(2024, 6, 1), "production")])
     history("VAR01", "regix", [(date(2024, 6, 1), "production")])
