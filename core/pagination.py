@@ -7,3 +7,16 @@ class PortalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's page schema, with every field described."""
+        paginated = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Number of results over all pages.",
+            "next": "URL of the next page; null on the last page.",
+            "previous": "URL of the previous page; null on the first page.",
+            "results": "The results on this page.",
+        }
+        for name, description in descriptions.items():
+            paginated["properties"][name]["description"] = description
+        return paginated

@@ -20,6 +20,7 @@ def test_it_lists_municipalities_with_paging(client):
         "seat_ekatte",
         "category",
         "population",
+        "stages",
     }
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test import override_settings
@@ -71,7 +72,8 @@ def test_plain_csv_has_commas_lf_and_no_bom(client):
 
 @pytest.mark.django_db
 def test_the_header_and_file_name_follow_the_users_language(client):
-    response = client.get(LIST_URL, {"province": "VAR", "_export": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(LIST_URL, {"province": "VAR", "_export": "csv"})
     assert body(response).decode().splitlines()[0] == (
         "Code,Name,Name (Latin),Province,Province code,Seat EKATTE,NSI category,Population"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from catalog.filters import QueryTypeFilterSet, RegisterFilterSet
@@ -12,6 +13,11 @@ from catalog.views import registers_with_counts
 from .serializers import QueryTypeSerializer, RegisterDetailSerializer, RegisterSerializer
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("code", str, "path", description="Register code, e.g. GRAO/NBD.")]
+    )
+)
 class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     """RegiX registers with their query type counts; the detail lists the query types."""
 
@@ -32,6 +38,11 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
         return RegisterDetailSerializer if self.action == "retrieve" else RegisterSerializer
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("operation", str, "path", description="The full operation name.")]
+    )
+)
 class QueryTypeViewSet(viewsets.ReadOnlyModelViewSet):
     """RegiX query types (operations); the full operation name is the key."""
 

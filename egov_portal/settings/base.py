@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "adoption",
     "exports",
     "usage",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -170,10 +171,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two apps have a "kind" field with different choices (adoption history entries, usage files).
+    # Two choice sets share the field name "kind": name their enums after what they mean.
     "ENUM_NAME_OVERRIDES": {
-        "AdoptionChangeKindEnum": "adoption.choices.ChangeKind",
-        "UsageFileKindEnum": "usage.choices.Kind",
+        "ChangeKindEnum": "adoption.choices.ChangeKind",
+        "UsageKindEnum": "usage.choices.Kind",
+        "VerificationEnum": "adoption.choices.Verification",
+        "MatrixVerificationEnum": "reports.choices.MatrixVerification",
     },
 }
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from adoption.access import visible_municipalities
+from adoption.models import Adoption
 from municipalities.filters import MunicipalityFilterSet, ProvinceFilterSet
 from municipalities.models import Municipality, Province
 
 from .serializers import MunicipalityDetailSerializer, MunicipalitySerializer, ProvinceSerializer
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="NSI province code.")])
+)
 class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     """The 28 provinces (области)."""
 
@@ -20,6 +27,9 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name_bg"]
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="Municipality code.")])
+)
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     """The 265 municipalities (общини); the detail includes the boundary as GeoJSON."""
 
@@ -28,7 +38,14 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name_bg", "population"]
 
     def get_queryset(self):
-        queryset = Municipality.objects.select_related("province")
+        # Declared stages only of municipalities the user may see (one prefetch query, none for anonymous).
+        declared = Adoption.objects.filter(municipality__in=visible_municipalities(self.request.user))
+        stages = Prefetch(
+            "adoptions",
+            queryset=declared.select_related("service", "stage").order_by("service__order", "service__code"),
+            to_attr="visible_adoptions",
+        )
+        queryset = Municipality.objects.select_related("province").prefetch_related(stages)
         return queryset if self.action == "retrieve" else queryset.defer("boundary", "province__boundary")
 
     def get_serializer_class(self):

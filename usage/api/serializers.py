@@ -9,7 +9,7 @@ from usage.models import ImportBatch, RejectedRow
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     duration_seconds = serializers.SerializerMethodField()
 
     class Meta:
