@@ -171,6 +171,11 @@ AXES_VERBOSE = False
 # Where the reference data lives (the project never copies it in).
 REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 
+# Dashboards: a municipality "uses" a service when the usage files show it in this many days before
+# the chosen date; an import kind whose last successful batch is older than the max age gets a warning.
+DASHBOARD_OBSERVED_WINDOW_DAYS = env.int("DASHBOARD_OBSERVED_WINDOW_DAYS", default=90)
+DASHBOARD_IMPORT_MAX_AGE_DAYS = env.int("DASHBOARD_IMPORT_MAX_AGE_DAYS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
