@@ -23,6 +23,9 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_ekatte
 	$(PY) manage.py import_regix_catalog
+	$(PY) manage.py seed_services
+	$(PY) manage.py seed_demo_adoption
+	$(PY) manage.py create_demo_users
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 

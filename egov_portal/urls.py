@@ -9,6 +9,8 @@ from dashboards.views import HomeView
 
 api_patterns = [
     path("", include("municipalities.api.urls")),
+    path("", include("adoption.api.urls")),
+    path("", include("catalog.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -17,6 +19,8 @@ api_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("municipalities/", include("municipalities.urls")),
+    path("adoption/", include("adoption.urls")),
+    path("catalog/", include("catalog.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

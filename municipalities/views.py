@@ -8,6 +8,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from adoption.views import municipality_section_context
+
 from .filters import MunicipalityFilterSet
 from .geo import project
 from .models import Municipality
@@ -51,4 +53,5 @@ class MunicipalityDetailView(DetailView):
             {"shape": shape, "municipality": by_code[shape.key], "current": shape.key == municipality.code}
             for shape in svg.shapes
         ]
+        context.update(municipality_section_context(self.request, municipality))
         return context

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import env, strict_bool
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "municipalities",
     "catalog",
     "dashboards",
+    "adoption",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULE: dict = {}
+# Declared adoption: a stage nobody confirmed for this many days is flagged stale, and the
+# weekly reminder (Monday 07:00) e-mails officers with stale or rejected entries.
+ADOPTION_STALE_AFTER_DAYS = env.int("ADOPTION_STALE_AFTER_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["adoption-stale-reminders"] = {
+    "task": "adoption.tasks.send_stale_reminders",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -182,3 +191,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

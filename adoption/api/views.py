@@ -1,0 +1,155 @@
+"""API of declared adoption, with exactly the pages' rules (it calls the same services)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from adoption import access, services
+from adoption.models import Adoption, AdoptionChange, Service, Stage
+from adoption.services import ServiceStatus
+from municipalities.filters import MunicipalityFilterSet
+
+from .serializers import (
+    AdoptionSerializer,
+    ConfirmInputSerializer,
+    MunicipalityAdoptionDetailSerializer,
+    MunicipalityAdoptionSerializer,
+    ServiceSerializer,
+    StageChangeInputSerializer,
+    VerifyInputSerializer,
+)
+
+
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The services municipalities adopt, each with its ordered stages."""
+
+    queryset = Service.objects.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order", "id")))
+    serializer_class = ServiceSerializer
+    lookup_field = "code"
+    pagination_class = None
+    filter_backends: list = []
+
+
+class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Each municipality's declared stage per service; the detail adds contacts and history.
+
+    Officers see only their own municipality (others are 404), analysts read everything,
+    and the POST actions follow the same rules as the forms.
+    """
+
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = MunicipalityFilterSet
+    lookup_field = "code"
+    ordering_fields = ["code", "name_bg"]
+
+    def get_queryset(self):
+        adoptions = Adoption.objects.select_related("stage")
+        queryset = (
+            access.visible_municipalities(self.request.user)
+            .prefetch_related(Prefetch("adoptions", queryset=adoptions))
+            .defer("boundary")
+            .order_by("name_bg", "code")
+        )
+        if self.action == "retrieve":
+            history = AdoptionChange.objects.select_related("service", "from_stage", "to_stage", "user").order_by(
+                "-created_at", "-id"
+            )
+            queryset = queryset.prefetch_related(Prefetch("adoption_changes", queryset=history)).select_related(
+                "contact"
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return MunicipalityAdoptionDetailSerializer
+        return MunicipalityAdoptionSerializer
+
+    def _decorate(self, municipalities) -> None:
+        """Attach statuses (and history) computed from the prefetched rows: no query per row."""
+        all_services = services.services_with_stages()
+        for municipality in municipalities:
+            by_service = {a.service_id: a for a in municipality.adoptions.all()}
+            municipality.statuses = [
+                ServiceStatus(
+                    service=s,
+                    stage=by_service[s.pk].stage if s.pk in by_service else next(iter(s.stages.all())),
+                    adoption=by_service.get(s.pk),
+                )
+                for s in all_services
+            ]
+            if self.action == "retrieve":
+                municipality.history = list(municipality.adoption_changes.all())
+                municipality.contact_or_none = getattr(municipality, "contact", None)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self._decorate(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        municipality = self.get_object()
+        self._decorate([municipality])
+        return Response(self.get_serializer(municipality).data)
+
+    def _writable_municipality(self, check):
+        municipality = get_object_or_404(access.visible_municipalities(self.request.user), code=self.kwargs["code"])
+        if not check(self.request.user, municipality):
+            raise PermissionDenied()
+        return municipality
+
+    @extend_schema(request=StageChangeInputSerializer, responses={201: AdoptionSerializer})
+    @action(detail=True, methods=["post"])
+    def changes(self, request, code=None):
+        """Declare a new stage (officers of this municipality and ministry staff)."""
+        municipality = self._writable_municipality(access.can_edit)
+        data = _valid(StageChangeInputSerializer, request)
+        try:
+            adoption = services.change_stage(
+                request.user,
+                municipality,
+                data["service"],
+                data["stage"],
+                data["comment"],
+                data["evidence"],
+                since=data["since"],
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(_messages(error)) from None
+        return Response(AdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConfirmInputSerializer, responses={200: AdoptionSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, code=None):
+        """Confirm a declaration is still current (clears the stale flag)."""
+        municipality = self._writable_municipality(access.can_edit)
+        data = _valid(ConfirmInputSerializer, request)
+        adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
+        return Response(AdoptionSerializer(services.confirm(request.user, adoption, data["comment"])).data)
+
+    @extend_schema(request=VerifyInputSerializer, responses={200: AdoptionSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, code=None):
+        """Ministry staff verify (approve=true) or reject a declaration, with a comment."""
+        municipality = self._writable_municipality(lambda user, _m: access.can_verify(user))
+        data = _valid(VerifyInputSerializer, request)
+        adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
+        adoption = services.verify(request.user, adoption, data["approve"], data["comment"])
+        return Response(AdoptionSerializer(adoption).data)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _messages(error: DjangoValidationError):
+    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}

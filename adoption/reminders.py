@@ -1,0 +1,75 @@
+"""The weekly reminder: officers hear about their municipality's stale or rejected declarations,
+ministry staff get a national summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.choices import Role
+
+from .choices import Verification
+from .models import Adoption, stale_cutoff
+
+
+@dataclass
+class ReminderResult:
+    officer_emails: int = 0
+    ministry_emails: int = 0
+    municipalities: list[str] = field(default_factory=list)
+
+
+def entries_needing_attention(now=None):
+    """Declarations that are stale or were rejected, with what the e-mails show."""
+    return (
+        Adoption.objects.filter(Q(last_confirmed_at__lt=stale_cutoff(now)) | Q(verification=Verification.REJECTED))
+        .select_related("municipality", "service", "stage")
+        .defer("municipality__boundary")
+        .order_by("municipality__name_bg", "municipality__code", "service__order")
+    )
+
+
+def send_reminders(now=None) -> ReminderResult:
+    """1. Group the stale or rejected declarations by municipality.
+    2. E-mail each active officer (with an address) of those municipalities, in Bulgarian.
+    3. E-mail active ministry staff one summary, if there is anything to report.
+    """
+    now = now or timezone.now()
+    cutoff = stale_cutoff(now)
+    by_municipality: dict[int, list[Adoption]] = defaultdict(list)
+    for adoption in entries_needing_attention(now):
+        adoption.stale_now = adoption.last_confirmed_at < cutoff
+        by_municipality[adoption.municipality_id].append(adoption)
+    result = ReminderResult()
+    if not by_municipality:
+        return result
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    officers = users.filter(role=Role.OFFICER, municipality_id__in=by_municipality.keys())
+    context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": getattr(settings, "SITE_URL", "")}
+    with translation.override("bg"):
+        for officer in officers:
+            entries = by_municipality[officer.municipality_id]
+            _send(officer.email, "adoption/email/officer_reminder", {**context, "user": officer, "entries": entries})
+            result.officer_emails += 1
+        groups = [entries for entries in by_municipality.values()]
+        ministry = users.filter(Q(role=Role.MINISTRY) | Q(is_superuser=True))
+        summary = {**context, "groups": groups, "stale": sum(1 for g in groups for a in g if a.stale_now)}
+        summary["rejected"] = sum(1 for g in groups for a in g if a.verification == Verification.REJECTED)
+        for person in ministry:
+            _send(person.email, "adoption/email/ministry_summary", {**summary, "user": person})
+            result.ministry_emails += 1
+    result.municipalities = sorted(entries[0].municipality.code for entries in by_municipality.values())
+    return result
+
+
+def _send(address: str, template: str, context: dict) -> None:
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, None, [address])

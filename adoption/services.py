@@ -1,0 +1,230 @@
+"""Changing, confirming and verifying declared adoption, and the stage on a past date.
+
+Every write goes through these functions, which check the user's rights, update the current
+`Adoption` and append to the history in one transaction. Views, the API and commands call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality
+
+from . import access
+from .choices import ChangeKind, Verification
+from .models import Adoption, AdoptionChange, Service, Stage
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """A municipality's standing for one service, for pages and the API."""
+
+    service: Service
+    stage: Stage
+    adoption: Adoption | None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.adoption is not None and self.adoption.is_stale
+
+
+def _require_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("A comment is required.")})
+    return comment
+
+
+def change_stage(
+    user,
+    municipality: Municipality,
+    service: Service,
+    stage: Stage,
+    comment: str,
+    evidence: str = "",
+    since: date | None = None,
+) -> Adoption:
+    """Declare a new stage for a municipality and service.
+
+    1. Check the user may edit this municipality (PermissionDenied otherwise).
+    2. Validate: the stage belongs to the service, differs from the current one, a comment is
+       given and `since` is neither in the future nor before the current stage's date.
+    3. Update or create the declaration (unverified again) and append a history entry.
+    """
+    if not access.can_edit(user, municipality):
+        raise PermissionDenied(_("You may not change the declarations of this municipality."))
+    return _record_stage(user, municipality, service, stage, comment, evidence, since)
+
+
+def _record_stage(user, municipality, service, stage, comment, evidence="", since=None, now=None) -> Adoption:
+    comment = _require_comment(comment)
+    now = now or timezone.now()
+    since = since or timezone.localdate(now)
+    if stage.service_id != service.pk:
+        raise ValidationError({"stage": _("This stage does not belong to the service.")})
+    if since > timezone.localdate(now):
+        raise ValidationError({"since": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        adoption = Adoption.objects.select_for_update().filter(municipality=municipality, service=service).first()
+        current = adoption.stage if adoption else service.first_stage()
+        if current.pk == stage.pk:
+            raise ValidationError({"stage": _("The municipality is already at this stage.")})
+        if adoption and since < adoption.since:
+            raise ValidationError(
+                {
+                    "since": _("The date cannot be before the current stage's date (%(date)s).")
+                    % {"date": adoption.since}
+                }
+            )
+        if adoption is None:
+            adoption = Adoption(municipality=municipality, service=service)
+        adoption.stage = stage
+        adoption.since = since
+        adoption.evidence = evidence.strip()
+        adoption.comment = comment
+        adoption.set_by = user
+        adoption.set_at = now
+        adoption.last_confirmed_at = now
+        adoption.verification = Verification.UNVERIFIED
+        adoption.verified_by = None
+        adoption.verified_at = None
+        adoption.verification_comment = ""
+        adoption.save()
+        AdoptionChange.objects.create(
+            municipality=municipality,
+            service=service,
+            kind=ChangeKind.STAGE,
+            from_stage=current,
+            to_stage=stage,
+            effective_date=since,
+            evidence=adoption.evidence,
+            comment=comment,
+            user=user,
+            created_at=now,
+        )
+    return adoption
+
+
+def confirm(user, adoption: Adoption, comment: str) -> Adoption:
+    """Confirm that a declaration is still current, which clears its stale flag."""
+    if not access.can_edit(user, adoption.municipality):
+        raise PermissionDenied(_("You may not change the declarations of this municipality."))
+    comment = _require_comment(comment)
+    now = timezone.now()
+    with transaction.atomic():
+        Adoption.objects.filter(pk=adoption.pk).update(last_confirmed_at=now)
+        adoption.last_confirmed_at = now
+        _append_event(adoption, ChangeKind.CONFIRMED, user, comment, now)
+    return adoption
+
+
+def verify(user, adoption: Adoption, approve: bool, comment: str) -> Adoption:
+    """Ministry staff verify (approve) or reject a declaration, with a comment."""
+    if not access.can_verify(user):
+        raise PermissionDenied(_("Only ministry staff verify declarations."))
+    comment = _require_comment(comment)
+    now = timezone.now()
+    status = Verification.VERIFIED if approve else Verification.REJECTED
+    with transaction.atomic():
+        Adoption.objects.filter(pk=adoption.pk).update(
+            verification=status, verified_by=user, verified_at=now, verification_comment=comment
+        )
+        adoption.verification, adoption.verified_by, adoption.verified_at = status, user, now
+        adoption.verification_comment = comment
+        kind = ChangeKind.VERIFIED if approve else ChangeKind.REJECTED
+        _append_event(adoption, kind, user, comment, now)
+    return adoption
+
+
+def _append_event(adoption: Adoption, kind: str, user, comment: str, now) -> None:
+    AdoptionChange.objects.create(
+        municipality_id=adoption.municipality_id,
+        service_id=adoption.service_id,
+        kind=kind,
+        from_stage=adoption.stage,
+        to_stage=adoption.stage,
+        effective_date=timezone.localdate(now),
+        comment=comment,
+        user=user,
+        created_at=now,
+    )
+
+
+def services_with_stages() -> list[Service]:
+    """All services with their stages prefetched (two queries)."""
+    return list(Service.objects.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order", "id"))))
+
+
+def statuses_for(municipality: Municipality) -> list[ServiceStatus]:
+    """The current stage of each service for one municipality (three queries)."""
+    services = services_with_stages()
+    adoptions = {
+        a.service_id: a
+        for a in Adoption.objects.filter(municipality=municipality).select_related("stage", "set_by", "verified_by")
+    }
+    result = []
+    for service in services:
+        adoption = adoptions.get(service.pk)
+        stages = list(service.stages.all())
+        stage = adoption.stage if adoption else (stages[0] if stages else None)
+        result.append(ServiceStatus(service=service, stage=stage, adoption=adoption))
+    return result
+
+
+def stage_on(municipality: Municipality, service: Service, on: date) -> Stage:
+    """The stage the municipality was at for the service on the given date (end of that day)."""
+    change = (
+        AdoptionChange.objects.filter(
+            municipality=municipality, service=service, kind=ChangeKind.STAGE, effective_date__lte=on
+        )
+        .select_related("to_stage")
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+    return change.to_stage if change else service.first_stage()
+
+
+def latest_stage_changes(on: date, service: Service | str | None = None):
+    """The latest stage entry per municipality × service on or before the date, as one query."""
+    changes = AdoptionChange.objects.filter(kind=ChangeKind.STAGE, effective_date__lte=on)
+    if service is not None:
+        code = service if isinstance(service, str) else service.code
+        changes = changes.filter(service__code=code)
+    ranked = changes.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("municipality_id"), F("service_id")],
+            order_by=[F("effective_date").desc(), F("id").desc()],
+        )
+    )
+    return ranked.filter(rank=1).select_related("to_stage", "service")
+
+
+def stages_on(on: date, service: Service | str | None = None) -> dict[tuple[int, str], Stage]:
+    """The stage of every municipality × service on the given date.
+
+    Keys are (municipality id, service code); pairs with no stage entry by then are at the
+    service's first stage. Four queries whatever the number of municipalities: the latest
+    history entry per pair (one windowed query), the services, their stages, the municipality ids.
+    """
+    services = services_with_stages()
+    if service is not None:
+        code = service if isinstance(service, str) else service.code
+        services = [s for s in services if s.code == code]
+    result: dict[tuple[int, str], Stage] = {}
+    firsts = {s.code: next(iter(s.stages.all()), None) for s in services}
+    for municipality_id in Municipality.objects.values_list("id", flat=True):
+        for code, first in firsts.items():
+            if first is not None:
+                result[(municipality_id, code)] = first
+    for change in latest_stage_changes(on, service):
+        result[(change.municipality_id, change.service.code)] = change.to_stage
+    return result

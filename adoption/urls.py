@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "adoption"
+
+urlpatterns = [
+    path("pending/", views.PendingVerificationView.as_view(), name="pending"),
+    path("<str:code>/contacts/", views.ContactUpdateView.as_view(), name="contacts"),
+    path("<str:code>/<slug:service>/change/", views.StageChangeView.as_view(), name="change"),
+    path("<str:code>/<slug:service>/confirm/", views.ConfirmView.as_view(), name="confirm"),
+    path("<str:code>/<slug:service>/verify/", views.VerifyView.as_view(), name="verify"),
+]

@@ -1,0 +1,206 @@
+"""Pages of declared adoption: the municipality page's section, the stage change form,
+confirmation, verification, the ministry's pending queue and the contacts form.
+
+Outsiders (another municipality's officer, operators) get 404 for a municipality they may
+not see; readers who may not write (analysts) get 403; anonymous users are sent to sign in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+from django_tables2 import SingleTableView
+
+from accounts.permissions import MinistryRequiredMixin
+from municipalities.models import Municipality
+
+from . import access, services
+from .choices import Verification
+from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
+from .models import Adoption, AdoptionChange, MunicipalityContact, Service
+from .tables import PendingAdoptionTable
+
+
+def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict:
+    """What the municipality page shows of declared adoption to this user (empty if nothing)."""
+    user = request.user
+    if not access.can_view(user, municipality):
+        return {"adoption_visible": False}
+    history = (
+        AdoptionChange.objects.filter(municipality=municipality)
+        .select_related("service", "from_stage", "to_stage", "user")
+        .order_by("-created_at", "-id")
+    )
+    return {
+        "adoption_visible": True,
+        "adoption_statuses": services.statuses_for(municipality),
+        "adoption_history": history,
+        "adoption_can_edit": access.can_edit(user, municipality),
+        "adoption_can_verify": access.can_verify(user),
+        "adoption_contact": MunicipalityContact.objects.filter(municipality=municipality).first(),
+        "confirm_form": ConfirmForm(),
+        "verify_form": VerifyForm(),
+    }
+
+
+class MunicipalityWriteMixin(LoginRequiredMixin):
+    """Resolves the municipality in the URL: 404 if the user may not see it, 403 if not change it."""
+
+    municipality: Municipality
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.municipality = get_object_or_404(access.visible_municipalities(request.user), code=kwargs["code"])
+        if not self.has_write_permission():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_write_permission(self) -> bool:
+        return access.can_edit(self.request.user, self.municipality)
+
+    def get_success_url(self) -> str:
+        return self.municipality.get_absolute_url() + "#adoption"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "municipality": self.municipality}
+
+
+class StageChangeView(MunicipalityWriteMixin, FormView):
+    """Declare a new stage of one service for a municipality."""
+
+    form_class = StageChangeForm
+    template_name = "adoption/stage_change_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.service = get_object_or_404(Service, code=kwargs["service"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "service": self.service}
+
+    def get_context_data(self, **kwargs):
+        adoption = Adoption.objects.filter(municipality=self.municipality, service=self.service).first()
+        current = adoption.stage if adoption else self.service.first_stage()
+        return {**super().get_context_data(**kwargs), "service": self.service, "adoption": adoption, "current": current}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.change_stage(
+                self.request.user,
+                self.municipality,
+                self.service,
+                data["stage"],
+                data["comment"],
+                data["evidence"],
+                since=data["since"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The stage was changed. It is unverified until ministry staff verify it."))
+        return super().form_valid(form)
+
+
+class ConfirmView(MunicipalityWriteMixin, FormView):
+    """Confirm a declaration is still current (clears the stale flag). POST only."""
+
+    form_class = ConfirmForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        adoption = get_object_or_404(Adoption, municipality=self.municipality, service__code=self.kwargs["service"])
+        services.confirm(self.request.user, adoption, form.cleaned_data["comment"])
+        messages.success(self.request, _("The stage was confirmed as current."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("A comment is required."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class VerifyView(MunicipalityWriteMixin, FormView):
+    """Ministry staff verify or reject a declaration with a comment. POST only."""
+
+    form_class = VerifyForm
+    http_method_names = ["post"]
+
+    def has_write_permission(self) -> bool:
+        return access.can_verify(self.request.user)
+
+    def get_success_url(self) -> str:
+        next_url = self.request.POST.get("next", "")
+        if next_url == "pending":
+            return _pending_url()
+        return super().get_success_url()
+
+    def form_valid(self, form):
+        adoption = get_object_or_404(Adoption, municipality=self.municipality, service__code=self.kwargs["service"])
+        services.verify(self.request.user, adoption, form.approve, form.cleaned_data["comment"])
+        if form.approve:
+            messages.success(self.request, _("The declaration was verified."))
+        else:
+            messages.success(self.request, _("The declaration was rejected."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Choose verify or reject and give a comment."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ContactUpdateView(MunicipalityWriteMixin, FormView):
+    """The municipality's contact details, kept by its officers and ministry staff."""
+
+    form_class = ContactForm
+    template_name = "adoption/contact_form.html"
+
+    def get_form_kwargs(self):
+        contact = MunicipalityContact.objects.filter(municipality=self.municipality).first()
+        return {**super().get_form_kwargs(), "instance": contact or MunicipalityContact(municipality=self.municipality)}
+
+    def form_valid(self, form):
+        contact = form.save(commit=False)
+        contact.municipality = self.municipality
+        contact.updated_by = self.request.user
+        contact.save()
+        messages.success(self.request, _("The contact details were saved."))
+        return super().form_valid(form)
+
+
+class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
+    """The ministry's queue: declarations waiting for verification, oldest first."""
+
+    table_class = PendingAdoptionTable
+    template_name = "adoption/pending_list.html"
+
+    def get_queryset(self):
+        return (
+            Adoption.objects.verifiable_by(self.request.user)
+            .filter(verification=Verification.UNVERIFIED)
+            .select_related("municipality", "municipality__province", "service", "stage", "set_by")
+            .defer("municipality__boundary", "municipality__province__boundary")
+            .order_by("set_at", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}
+
+
+def _pending_url() -> str:
+    from django.urls import reverse
+
+    return reverse("adoption:pending")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

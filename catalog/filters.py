@@ -1,0 +1,52 @@
+"""One FilterSet per catalogue list, shared by the page, its export and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import QueryType, Register
+
+
+class RegisterFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    owner = django_filters.CharFilter(label=_("Owner administration"), lookup_expr="icontains")
+
+    class Meta:
+        model = Register
+        fields = ["q", "owner"]
+
+    def search(self, queryset, name: str, value: str):
+        """Code, names, owner, or the name of one of the register's query types."""
+        value = value.strip()
+        if not value:
+            return queryset
+        matching_registers = QueryType.objects.filter(
+            Q(operation__icontains=value) | Q(name_bg__icontains=value) | Q(name_en__icontains=value)
+        ).values("register_id")
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name_bg__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(owner__icontains=value)
+            | Q(pk__in=matching_registers)
+        )
+
+
+class QueryTypeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    register = django_filters.CharFilter(label=_("Register code"), field_name="register__code")
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = QueryType
+        fields = ["q", "register", "is_active"]
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(operation__icontains=value) | Q(name_bg__icontains=value) | Q(name_en__icontains=value)
+        )
