@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "catalog",
     "dashboards",
     "adoption",
+    "usage",
 ]
 
 MIDDLEWARE = [
@@ -194,3 +195,15 @@ LOGGING = {
 
 # The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+# Usage statistics files (the usage app): the watched inbox, how long a running import may take
+# before another worker may take it over, and the beat tasks that feed the queue.
+USAGE_INBOX_DIR = Path(env.str("USAGE_INBOX_DIR", default=str(VAR_DIR / "inbox")))
+USAGE_INBOX_SETTLE_SECONDS = env.int("USAGE_INBOX_SETTLE_SECONDS", default=5)
+USAGE_STALE_AFTER_SECONDS = env.int("USAGE_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
+USAGE_REQUEUE_AFTER_SECONDS = env.int("USAGE_REQUEUE_AFTER_SECONDS", default=10 * 60)
+USAGE_MAX_UPLOAD_BYTES = env.int("USAGE_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+# Test-only: seconds an import sleeps inside its transaction, so a test can kill the worker there.
+USAGE_INGEST_PAUSE_SECONDS = env.float("USAGE_INGEST_PAUSE_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}

@@ -1,0 +1,308 @@
+"""Usage statistics sent by the service operators: import batches, daily facts and monthly rollups.
+
+Daily facts are what the files carry; monthly rollups and observed adoption are derived from them by
+each import, in the same transaction, so dashboards never aggregate daily rows on a request.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Door, Kind, Status
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    """Access helpers for batches, used by pages, the API and the tasks alike."""
+
+    def visible_to(self, user) -> ImportBatchQuerySet:
+        """Batches carry every municipality's figures: officers never see them; operators see their own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_ministry or user.is_administrator or user.is_analyst:
+            return self
+        if user.is_operator:
+            return self.filter(uploaded_by=user)
+        return self.none()
+
+
+def batch_upload_to(batch: ImportBatch, filename: str) -> str:
+    """usage/2026/11/<first 16 hex of the sha256>-<name>: the original name, never overwritten."""
+    return f"usage/{timezone.now():%Y/%m}/{batch.sha256[:16]}-{filename}"
+
+
+class ImportBatch(models.Model):
+    """One file received through one door, and what importing it did. Every import is a row."""
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Empty until the import has read the header, when the sender did not say."),
+    )
+    file = models.FileField(_("file"), upload_to=batch_upload_to, max_length=500)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    door = models.CharField(_("door"), max_length=10, choices=Door.choices)
+    source_path = models.CharField(
+        _("inbox copy"), max_length=500, blank=True, help_text=_("Where the inbox door archived the file.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="usage_batches",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # A fresh token per claim: only the worker holding the current token may finish the batch.
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_accepted = models.PositiveIntegerField(_("rows accepted"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The beat task that re-queues pending and stale running batches.
+            models.Index(fields=["status", "created_at"], name="usage_batch_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="usage_batch_rows_add_up",
+                condition=Q(rows_accepted__lte=models.F("rows_read")) & Q(rows_rejected__lte=models.F("rows_read")),
+                violation_error_message=_("Accepted and rejected rows cannot exceed the rows read."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("usage:batch-detail", kwargs={"pk": self.pk})
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class RejectedRow(models.Model):
+    """A row of a batch's file that failed validation: kept with its line, raw text and reason."""
+
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("batch"),
+        on_delete=models.CASCADE,
+        related_name="rejected_rows",
+        db_index=False,  # the (batch, line) index below serves it
+    )
+    line = models.PositiveIntegerField(_("line"))
+    raw = models.TextField(_("raw text"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+        ordering = ["batch", "line"]
+        indexes = [
+            # The batch page and its CSV download list a batch's rows by line.
+            models.Index(fields=["batch", "line"], name="usage_rejected_batch_line_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line}"
+
+
+class RegixDailyUsage(models.Model):
+    """RegiX queries of one municipality's administration with one query type on one day."""
+
+    date = models.DateField(_("date"))
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT, db_index=False
+    )
+    query_type = models.ForeignKey(
+        "catalog.QueryType", verbose_name=_("query type"), on_delete=models.PROTECT, db_index=False
+    )
+    requests = models.PositiveBigIntegerField(_("requests"))
+    errors = models.PositiveBigIntegerField(_("errors"), default=0)
+
+    class Meta:
+        verbose_name = _("RegiX daily usage")
+        verbose_name_plural = _("RegiX daily usage")
+        ordering = ["date", "municipality", "query_type"]
+        constraints = [
+            # The import's upsert key; its column order also serves the rollup recomputation,
+            # which reads one (municipality, query type) over a month's date range.
+            models.UniqueConstraint(
+                fields=["municipality", "query_type", "date"],
+                name="usage_regix_daily_key",
+                violation_error_message=_("There is already a figure for this day, municipality and query type."),
+            ),
+            models.CheckConstraint(
+                name="usage_regix_daily_errors_lte_requests",
+                condition=Q(errors__lte=models.F("requests")),
+                violation_error_message=_("Errors cannot exceed requests."),
+            ),
+        ]
+        # No index on query_type alone: retiring a query type that has usage is refused (PROTECT)
+        # and is rare; every other reader goes through the rollups.
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.municipality_id} {self.query_type_id}: {self.requests}"
+
+
+class SeosDailyUsage(models.Model):
+    """Documents one municipality's administration sent and received through SEOS on one day."""
+
+    date = models.DateField(_("date"))
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT, db_index=False
+    )
+    sent = models.PositiveBigIntegerField(_("documents sent"))
+    received = models.PositiveBigIntegerField(_("documents received"))
+
+    class Meta:
+        verbose_name = _("SEOS daily usage")
+        verbose_name_plural = _("SEOS daily usage")
+        ordering = ["date", "municipality"]
+        constraints = [
+            # The import's upsert key and the rollup recomputation's (municipality, month range) scan.
+            models.UniqueConstraint(
+                fields=["municipality", "date"],
+                name="usage_seos_daily_key",
+                violation_error_message=_("There is already a figure for this day and municipality."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.municipality_id}: {self.sent}/{self.received}"
+
+
+class RegixMonthlyUsage(models.Model):
+    """Monthly RegiX totals per municipality and query type, maintained by the import."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT, db_index=False
+    )
+    query_type = models.ForeignKey("catalog.QueryType", verbose_name=_("query type"), on_delete=models.PROTECT)
+    requests = models.PositiveBigIntegerField(_("requests"))
+    errors = models.PositiveBigIntegerField(_("errors"))
+    active_days = models.PositiveSmallIntegerField(_("days with queries"))
+    first_day = models.DateField(_("first day with queries"), null=True, blank=True)
+    last_day = models.DateField(_("last day with queries"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("RegiX monthly usage")
+        verbose_name_plural = _("RegiX monthly usage")
+        ordering = ["month", "municipality", "query_type"]
+        constraints = [
+            # The rollup upsert key; also a municipality's page (its months, per query type) and
+            # observed adoption (first/last day per municipality).
+            models.UniqueConstraint(
+                fields=["municipality", "query_type", "month"],
+                name="usage_regix_monthly_key",
+                violation_error_message=_("There is already a total for this month, municipality and query type."),
+            ),
+        ]
+        indexes = [
+            # National dashboards: a month range, optionally one register through its query types.
+            models.Index(fields=["month", "query_type"], name="usage_regix_monthly_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_id} {self.query_type_id}: {self.requests}"
+
+
+class SeosMonthlyUsage(models.Model):
+    """Monthly SEOS totals per municipality, maintained by the import."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT, db_index=False
+    )
+    sent = models.PositiveBigIntegerField(_("documents sent"))
+    received = models.PositiveBigIntegerField(_("documents received"))
+    active_days = models.PositiveSmallIntegerField(_("days with documents"))
+    first_day = models.DateField(_("first day with documents"), null=True, blank=True)
+    last_day = models.DateField(_("last day with documents"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SEOS monthly usage")
+        verbose_name_plural = _("SEOS monthly usage")
+        ordering = ["month", "municipality"]
+        constraints = [
+            # The rollup upsert key; a municipality's page; observed adoption.
+            models.UniqueConstraint(
+                fields=["municipality", "month"],
+                name="usage_seos_monthly_key",
+                violation_error_message=_("There is already a total for this month and municipality."),
+            ),
+        ]
+        indexes = [
+            # National dashboards: a month range over all municipalities.
+            models.Index(fields=["month"], name="usage_seos_monthly_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_id}: {self.sent}/{self.received}"
+
+
+class ObservedAdoption(models.Model):
+    """First and last day a municipality used a service, as the usage files show it."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="observed_adoption",
+        db_index=False,
+    )
+    service = models.CharField(_("service code"), max_length=20, help_text=_("e.g. regix or seos"))
+    first_day = models.DateField(_("first day of use"))
+    last_day = models.DateField(_("last day of use"))
+
+    class Meta:
+        verbose_name = _("observed adoption")
+        verbose_name_plural = _("observed adoption")
+        ordering = ["service", "municipality"]
+        constraints = [
+            # The import's upsert key and a municipality's page.
+            models.UniqueConstraint(
+                fields=["municipality", "service"],
+                name="usage_observed_adoption_key",
+                violation_error_message=_("This municipality already has an observed adoption of this service."),
+            ),
+            models.CheckConstraint(
+                name="usage_observed_adoption_range",
+                condition=Q(last_day__gte=models.F("first_day")),
+                violation_error_message=_("The last day of use cannot be before the first."),
+            ),
+        ]
+        indexes = [
+            # Adoption dashboards: how many municipalities had started using a service by a date.
+            models.Index(fields=["service", "first_day"], name="usage_adoption_service_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.service} {self.first_day}–{self.last_day}"

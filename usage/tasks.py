@@ -1,0 +1,29 @@
+"""Celery tasks of the usage app: thin wrappers over `services`, passed ids only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from celery import shared_task
+
+from . import services
+
+# acks_late: a worker that dies mid-import leaves the message to be delivered again; the claim in
+# `services.process` makes a second delivery of a finished batch a no-op.
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "time_limit": 60 * 60, "soft_time_limit": 55 * 60}
+
+
+@shared_task(name="usage.tasks.ingest_batch", **TASK_OPTIONS)
+def ingest_batch(batch_id: int) -> dict | None:
+    result = services.process(batch_id)
+    return None if result is None else asdict(result)
+
+
+@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60)
+def scan_inbox() -> list[int]:
+    return services.scan_inbox()
+
+
+@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60)
+def requeue_batches() -> int:
+    return services.requeue_batches()
