@@ -53,3 +53,105 @@ class AsOfForm(forms.Form):
                 params={"earliest": date_format(EARLIEST_AS_OF, "SHORT_DATE_FORMAT")},
             )
         return value
+
+
+class MunicipalityFilterForm(forms.Form):
+    """Filters of the municipalities-by-service table; its CSV export is the filtered table.
+
+    A plain form rather than a FilterSet: the stage on a past date and observed use are computed
+    (`queries.municipality_table`), not columns a queryset could filter on.
+    """
+
+    YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+    MISMATCH = [
+        ("", _("Any")),
+        ("any", _("Declared and observed disagree")),
+        ("declared_only", _("Declared, not observed")),
+        ("observed_only", _("Observed, not declared")),
+        ("agree", _("Declared and observed agree")),
+    ]
+    COMBINATION = [
+        ("", _("Any")),
+        ("both_declared", _("RegiX and SEOS both declared")),
+        ("both_observed", _("RegiX and SEOS both observed")),
+        ("neither_declared", _("Neither RegiX nor SEOS declared")),
+        ("neither_observed", _("Neither RegiX nor SEOS observed")),
+    ]
+
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    population_band = forms.ChoiceField(label=_("Population"), required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    stage = forms.ChoiceField(label=_("Stage of the service"), required=False)
+    declared = forms.ChoiceField(label=_("Adopted (declared)"), choices=YES_NO, required=False)
+    observed = forms.ChoiceField(label=_("Used (observed)"), choices=YES_NO, required=False)
+    mismatch = forms.ChoiceField(label=_("Declared vs observed"), choices=MISMATCH, required=False)
+    combination = forms.ChoiceField(label=_("RegiX and SEOS"), choices=COMBINATION, required=False)
+
+    def __init__(self, *args, services=(), provinces=(), **kwargs) -> None:
+        from municipalities.choices import PopulationBand
+
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
+        self.fields["population_band"].choices = [("", _("Any population")), *PopulationBand.choices]
+        self.fields["service"].choices = [("", _("Choose a service")), *((s.code, s.name) for s in services)]
+        # Stage codes repeat across services ("suspended"): grouped per service, checked in clean().
+        self.fields["stage"].choices = [("", _("Any stage"))] + [
+            (service.name, [(stage.code, stage.name) for stage in service.stages.all()]) for service in services
+        ]
+        self.services = {s.code: s for s in services}
+
+    def clean(self):
+        data = super().clean()
+        needs_service = [name for name in ("stage", "declared", "observed", "mismatch") if data.get(name)]
+        if needs_service and not data.get("service"):
+            raise forms.ValidationError(
+                _("Choose a service to filter by %(fields)s.")
+                % {"fields": ", ".join(str(self.fields[name].label).lower() for name in needs_service)},
+                code="service_required",
+            )
+        service = self.services.get(data.get("service") or "")
+        if service and data.get("stage") and data["stage"] not in {s.code for s in service.stages.all()}:
+            self.add_error("stage", _("%(service)s has no such stage.") % {"service": service.name})
+        return data
+
+
+class TopUsageForm(forms.Form):
+    """The period of the top registers and query types: months `from`–`to`, by default the year to as_of."""
+
+    period_from = forms.DateField(
+        label=_("From (month)"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    period_to = forms.DateField(
+        label=_("To (month)"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, as_of: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("period_from"), data.get("period_to")
+        if first and last and first > last:
+            raise forms.ValidationError(_("The period's first month comes after its last month."), code="order")
+        if last and last > self.as_of:
+            self.add_error("period_to", _("The period cannot end after the day shown."))
+        return data
+
+    def period(self) -> tuple[date, date]:
+        """The valid period, or the 12 months ending with the month of as_of."""
+        last = self.as_of.replace(day=1)
+        index = last.year * 12 + last.month - 1 - 11
+        first = date(index // 12, index % 12 + 1, 1)
+        if self.is_valid():
+            first = self.cleaned_data.get("period_from") or first
+            last = self.cleaned_data.get("period_to") or last
+            if first > last:
+                first = last
+        return max(first, EARLIEST_AS_OF), last

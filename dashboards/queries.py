@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from adoption.models import Service, Stage
@@ -329,3 +329,64 @@ def province_table(as_of: date) -> ProvinceTable:
     rows = [summarise(code, provinces[code].name, grouped[code]) for code in provinces]
     rows.sort(key=lambda r: r.name)
     return ProvinceTable(as_of=as_of, services=table.services, rows=rows, total=summarise("", "", table.rows))
+
+
+# --- Filtering the municipality table -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalityFilter:
+    """The municipality table's filters (see forms.MunicipalityFilterForm); empty means any."""
+
+    province: str = ""
+    population_band: str = ""
+    service: str = ""
+    stage: str = ""
+    declared: str = ""  # yes / no
+    observed: str = ""  # yes / no
+    mismatch: str = ""  # any / declared_only / observed_only / agree
+    combination: str = ""  # both_declared / both_observed / neither_declared / neither_observed
+
+    def matches(self, row: MunicipalityRow) -> bool:
+        if self.province and row.province_code != self.province:
+            return False
+        if self.population_band and row.population_band != self.population_band:
+            return False
+        if self.combination and not _combination(row, self.combination):
+            return False
+        if not self.service:
+            return True
+        return _service_matches(self, row.cells[self.service])
+
+
+def _combination(row: MunicipalityRow, combination: str) -> bool:
+    regix, seos = row.cells.get(SERVICE_REGIX), row.cells.get(SERVICE_SEOS)
+    if regix is None or seos is None:
+        return False
+    pairs = {
+        "both_declared": regix.adopted and seos.adopted,
+        "both_observed": bool(regix.observed and seos.observed),
+        "neither_declared": not regix.adopted and not seos.adopted,
+        "neither_observed": not regix.observed and not seos.observed,
+    }
+    return pairs[combination]
+
+
+def _service_matches(filters: MunicipalityFilter, cell: ServiceCell) -> bool:
+    if filters.stage and (cell.stage is None or cell.stage.code != filters.stage):
+        return False
+    if filters.declared and cell.adopted != (filters.declared == "yes"):
+        return False
+    if filters.observed and bool(cell.observed) != (filters.observed == "yes"):
+        return False
+    if filters.mismatch == "any":
+        return cell.mismatch
+    if filters.mismatch == "agree":
+        return cell.agreement in {"both", "neither"}
+    if filters.mismatch:
+        return cell.agreement == filters.mismatch
+    return True
+
+
+def filter_rows(rows: list[MunicipalityRow], filters: MunicipalityFilter) -> list[MunicipalityRow]:
+    return [row for row in rows if filters.matches(row)]

@@ -300,4 +300,3 @@ def _last_use_before(as_of: date, flagged: list[tuple[MunicipalityRow, str]]) ->
         for municipality_id, last in rows:
             result[(municipality_id, code)] = min(last, as_of) if last else last
     return result
-

@@ -1,16 +1,288 @@
-"""Dashboard pages."""
+"""Dashboard pages: each takes `?as_of=`, asks a query function, and renders what it returns."""
 
 from __future__ import annotations
 
-from django.views.generic import TemplateView
+from datetime import date
 
-from .queries import national_figures
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+from django_tables2.export.views import ExportMixin
+from django_tables2.views import SingleTableMixin
+
+from municipalities.models import Province
+
+from . import access, maps
+from .charts import Chart, Series
+from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
+from .queries import (
+    MunicipalityFilter,
+    adoption_summary,
+    filter_rows,
+    municipality_table,
+    national_figures,
+    province_table,
+)
+from .snapshots import USAGE_ROLLUPS, all_services
+from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name
+from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
+
+
+class DashboardMixin(LoginRequiredMixin):
+    """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400)."""
+
+    as_of: date
+    dashboard_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can_view_dashboards(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.as_of_form = AsOfForm(request.GET)
+        if not self.as_of_form.is_valid():
+            context = self.base_context()
+            return self.render_to_response(context, status=400)
+        self.as_of = self.as_of_form.cleaned_data["as_of"]
+        chart_key = request.GET.get("csv")
+        if chart_key:
+            return self.chart_csv(chart_key)
+        return super().get(request, *args, **kwargs)
+
+    def base_context(self) -> dict:
+        as_of = getattr(self, "as_of", None)
+        return {
+            "view": self,
+            "as_of_form": self.as_of_form,
+            "as_of": as_of,
+            "as_of_is_today": as_of == timezone.localdate(),
+            "dashboard_name": self.dashboard_name,
+            "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.base_context()}
+
+    def charts(self) -> list[Chart]:
+        return []
+
+    def chart_csv(self, key: str):
+        for chart in self.charts():
+            if chart.key == key:
+                return chart.csv_response(f"-{self.as_of.isoformat()}")
+        raise Http404("No such chart on this page.")
 
 
 class HomeView(TemplateView):
-    """The portal's front page: national figures and where to go next."""
+    """The front page: the public country figures, or the national overview once signed in."""
 
     template_name = "dashboards/home.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and access.can_view_dashboards(request.user):
+            return OverviewView.as_view()(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "figures": national_figures()}
+
+
+class OverviewView(DashboardMixin, TemplateView):
+    """Declared and observed adoption per service, RegiX and SEOS on the map, data freshness."""
+
+    template_name = "dashboards/overview.html"
+    dashboard_name = "overview"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = municipality_table(self.as_of)
+        context.update(
+            figures=national_figures(),
+            summary=adoption_summary(self.as_of),
+            map=maps.map_regix_and_seos(table),
+        )
+        return context
+
+
+class MapView(DashboardMixin, TemplateView):
+    """The national map coloured by a service's stage, by declared-vs-observed, or by RegiX intensity."""
+
+    template_name = "dashboards/map.html"
+    dashboard_name = "map"
+    COLOURINGS = ("stage", "agreement", "intensity")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        services = all_services()
+        by_code = {s.code: s for s in services}
+        colour = self.request.GET.get("colour", "stage")
+        colour = colour if colour in self.COLOURINGS else "stage"
+        code = self.request.GET.get("service", "regix")
+        service = by_code.get(code) or by_code.get("regix") or services[0]
+        if colour == "agreement" and service.code not in USAGE_ROLLUPS:
+            service = by_code["regix"]
+        table = municipality_table(self.as_of, services)
+        if colour == "stage":
+            national = maps.map_by_stage(table, service)
+        elif colour == "agreement":
+            national = maps.map_by_agreement(table, service)
+        else:
+            national = maps.map_by_intensity(table)
+        context.update(
+            map=national,
+            colour=colour,
+            service=service,
+            services=services,
+            reported_services=[s for s in services if s.code in USAGE_ROLLUPS],
+        )
+        return context
+
+
+class ProvinceTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
+    """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
+
+    template_name = "dashboards/provinces.html"
+    dashboard_name = "provinces"
+    export_formats = ("csv",)
+    table_pagination = False
+
+    @property
+    def export_name(self) -> str:
+        return f"provinces-{self.as_of.isoformat()}"
+
+    def get_table(self, **kwargs):
+        result = province_table(self.as_of)
+        self.result = result
+        table = ProvinceAdoptionTable(
+            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
+        )
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+
+class MunicipalityTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
+    """Every municipality with a column per service; filters; `?_export=csv` gives the filtered table."""
+
+    template_name = "dashboards/municipalities.html"
+    dashboard_name = "municipalities"
+    export_formats = ("csv",)
+
+    @property
+    def export_name(self) -> str:
+        return f"municipalities-by-service-{self.as_of.isoformat()}"
+
+    def get_table(self, **kwargs):
+        services = all_services()
+        self.filter_form = MunicipalityFilterForm(
+            self.request.GET, services=services, provinces=Province.objects.only("code", "name_bg", "name_en")
+        )
+        result = municipality_table(self.as_of, services)
+        rows = result.rows
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            rows = filter_rows(
+                rows, MunicipalityFilter(**{k: data.get(k) or "" for k in MunicipalityFilter.__annotations__})
+            )
+        self.rows = rows
+        self.window = result.window
+        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS))
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(filter_form=self.filter_form, result_count=len(self.rows), window=self.window)
+        return context
+
+
+class TrendsView(DashboardMixin, TemplateView):
+    """Adoption per month since 2016 (declared and observed), RegiX per register, SEOS documents, tops."""
+
+    template_name = "dashboards/trends.html"
+    dashboard_name = "trends"
+
+    def charts(self) -> list[Chart]:
+        if hasattr(self, "_charts"):
+            return self._charts
+        trend = adoption_trend(self.as_of)
+        volumes = monthly_volumes(self.as_of)
+        month = _("Month")
+        charts = [
+            Chart(
+                key="declared",
+                title=_("Municipalities at an adopted stage (declared), per service"),
+                x_title=month,
+                y_title=_("municipalities"),
+                x=trend.months,
+                series=[Series(short_name(s), s.declared) for s in trend.services],
+            )
+        ]
+        for service in trend.services:
+            if service.observed is None:
+                continue
+            charts.append(
+                Chart(
+                    key=f"adoption-{service.code}",
+                    title=_("%(service)s: declared and observed adoption") % {"service": short_name(service)},
+                    x_title=month,
+                    y_title=_("municipalities"),
+                    x=trend.months,
+                    series=[Series(_("declared"), service.declared), Series(_("observed"), service.observed)],
+                )
+            )
+        charts.append(
+            Chart(
+                key="regix-registers",
+                title=_("RegiX queries per month by register"),
+                x_title=month,
+                y_title=_("queries"),
+                x=volumes.months,
+                series=[Series(f"{code}", values) for code, _name, values in volumes.registers]
+                + ([Series(_("other registers"), volumes.others)] if any(volumes.others) else []),
+                kind="bar",
+                stacked=True,
+            )
+        )
+        charts.append(
+            Chart(
+                key="seos-documents",
+                title=_("SEOS documents per month"),
+                x_title=month,
+                y_title=_("documents"),
+                x=volumes.months,
+                series=[Series(_("sent"), volumes.seos_sent), Series(_("received"), volumes.seos_received)],
+                kind="bar",
+                stacked=True,
+            )
+        )
+        self._charts = charts
+        return charts
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = TopUsageForm(self.request.GET, as_of=self.as_of)
+        first, last = period.period()
+        context.update(charts=self.charts(), period_form=period, top=top_usage(first, last))
+        return context
+
+
+class DiscrepanciesView(DashboardMixin, TemplateView):
+    """Declared-but-not-observed and observed-but-not-declared, with the figures behind each flag."""
+
+    template_name = "dashboards/discrepancies.html"
+    dashboard_name = "discrepancies"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can_view_discrepancies(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["result"] = discrepancies(self.as_of)
+        return context

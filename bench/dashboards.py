@@ -1,0 +1,263 @@
+"""Benchmark: every dashboard page's server time against the raw SQL aggregate over the daily facts.
+
+Run on a scratch PostgreSQL database (it empties the usage tables and reseeds demo adoption):
+
+    createdb -h 127.0.0.1 -U postgres egov_bench_dash
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench_dash .venv/bin/python bench/dashboards.py
+
+1. reference data, services and the demo adoption histories;
+2. five years of daily usage for all 265 municipalities (RegiX per query type, SEOS), written as
+   one file per kind and year and loaded through the portal's own import (receive, claim, ingest:
+   daily facts, monthly rollups, observed adoption), as the operators' files would be;
+3. each dashboard page requested 50 times through the Django test client (server time: the
+   request through the whole middleware stack and the template), median and p95;
+4. for each page, the raw SQL aggregate over the daily facts that the page's rollup query
+   replaces, timed the same way, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_portal.settings.base")
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/dashboards.py needs PostgreSQL: set DATABASE_URL to a scratch database.")
+
+
+def ensure_reference_data() -> None:
+    from django.core.management import call_command
+
+    from adoption.models import Adoption
+    from catalog.models import QueryType
+    from municipalities.models import Municipality
+
+    call_command("migrate", verbosity=0)
+    if not Municipality.objects.exists():
+        call_command("import_ekatte", verbosity=0)
+    if not QueryType.objects.exists():
+        call_command("import_regix_catalog", verbosity=0)
+    call_command("seed_services", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if not Adoption.objects.exists():
+        call_command("seed_demo_adoption", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def adoption_dates(service_code: str) -> dict[str, date]:
+    """The day each municipality first reached an adopted stage of the service (demo history)."""
+    from adoption.choices import ChangeKind
+    from adoption.models import AdoptionChange
+
+    first: dict[str, date] = {}
+    for code, day in (
+        AdoptionChange.objects.filter(
+            kind=ChangeKind.STAGE, service__code=service_code, to_stage__counts_as_adopted=True
+        )
+        .order_by("effective_date")
+        .values_list("municipality__code", "effective_date")
+    ):
+        first.setdefault(code, day)
+    return first
+
+
+def generate_files(out: Path, first_day: date, last_day: date, types_per_municipality: int) -> list[tuple[str, Path]]:
+    """Usage consistent with the demo adoption: a municipality queries RegiX from the day its stage
+    counts as adopted (a few a little earlier, a few stopping), SEOS likewise; weekdays only."""
+    from catalog.models import QueryType
+    from municipalities.models import Municipality
+
+    rng = random.Random(2018)  # noqa: S311 - benchmark data
+    municipalities = list(Municipality.objects.order_by("code").values_list("code", "population"))
+    operations = list(QueryType.objects.order_by("operation").values_list("operation", flat=True))
+    regix_from, seos_from = adoption_dates("regix"), adoption_dates("seos")
+    plans = {}
+    for code, population in municipalities:
+        stop = last_day - timedelta(days=rng.randint(100, 400)) if rng.random() < 0.04 else None
+        early = timedelta(days=rng.randint(20, 200)) if rng.random() < 0.03 else timedelta(0)
+        types = rng.sample(operations, k=min(len(operations), max(2, types_per_municipality + rng.randint(-3, 3))))
+        scale = max(1, population // 4000)
+        plans[code] = (regix_from.get(code), seos_from.get(code), stop, early, types, scale)
+    files: list[tuple[str, Path]] = []
+    year = first_day.year
+    while year <= last_day.year:
+        start, end = max(first_day, date(year, 1, 1)), min(last_day, date(year, 12, 31))
+        regix_path, seos_path = out / f"regix-{year}.csv", out / f"seos-{year}.csv"
+        with regix_path.open("w") as regix, seos_path.open("w") as seos:
+            regix.write("date,municipality,operation,requests,errors\n")
+            seos.write("date,municipality,sent,received\n")
+            day = start
+            while day <= end:
+                if day.weekday() < 5:
+                    iso = day.isoformat()
+                    for code, (r_from, s_from, stop, early, types, scale) in plans.items():
+                        if stop and day > stop:
+                            continue
+                        if r_from and day >= r_from - early:
+                            for operation in types:
+                                requests = rng.randrange(0, 12 * scale)
+                                if requests:
+                                    regix.write(f"{iso},{code},{operation},{requests},{requests // 40}\n")
+                        if s_from and day >= s_from - early:
+                            seos.write(f"{iso},{code},{rng.randrange(0, 6 * scale)},{rng.randrange(1, 8 * scale)}\n")
+                day += timedelta(days=1)
+        files += [("regix", regix_path), ("seos", seos_path)]
+        year += 1
+    return files
+
+
+def load(files: list[tuple[str, Path]]) -> None:
+    from usage import services
+    from usage.choices import Door
+
+    for kind, path in files:
+        started = time.perf_counter()
+        batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
+        result = services.process(batch.pk)
+        if result is None or result.status != "succeeded":
+            sys.exit(f"Import of {path.name} failed: {result}")
+        print(f"  {path.name}: {result.rows_accepted:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def empty_usage_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE usage_rejectedrow, usage_importbatch, usage_regixdailyusage, usage_regixmonthlyusage, "
+            "usage_seosdailyusage, usage_seosmonthlyusage, usage_observedadoption"
+        )
+
+
+# The raw aggregates over the daily facts each page's rollup queries replace (%(as_of)s is the date).
+RAW = {
+    "overview": [
+        "SELECT count(DISTINCT municipality_id) FROM usage_regixdailyusage "
+        "WHERE requests > 0 AND date BETWEEN %(start)s AND %(as_of)s",
+        "SELECT count(DISTINCT municipality_id) FROM usage_seosdailyusage "
+        "WHERE sent + received > 0 AND date BETWEEN %(start)s AND %(as_of)s",
+        "SELECT municipality_id, sum(requests) FROM usage_regixdailyusage "
+        "WHERE date BETWEEN %(start)s AND %(as_of)s GROUP BY municipality_id",
+    ],
+    "trends": [
+        "SELECT date_trunc('month', f.date), q.register_id, sum(f.requests) FROM usage_regixdailyusage f "
+        "JOIN catalog_querytype q ON q.id = f.query_type_id WHERE f.date <= %(as_of)s GROUP BY 1, 2",
+        "SELECT date_trunc('month', date), sum(sent), sum(received) FROM usage_seosdailyusage "
+        "WHERE date <= %(as_of)s GROUP BY 1",
+        "SELECT municipality_id, date_trunc('month', date), min(date), max(date) FROM usage_regixdailyusage "
+        "WHERE requests > 0 AND date <= %(as_of)s GROUP BY 1, 2",
+    ],
+}
+RAW["map"] = RAW["overview"]
+RAW["provinces"] = RAW["overview"][:2]
+RAW["municipalities"] = RAW["overview"]
+RAW["discrepancies"] = [*RAW["overview"], "SELECT municipality_id, max(date) FROM usage_regixdailyusage "
+                        "WHERE requests > 0 AND date <= %(as_of)s GROUP BY 1"]  # fmt: skip
+
+
+def timings(run, repeat: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+
+
+def bench_pages(as_of: date, repeat: int) -> list[tuple[str, str, float, float, float, float]]:
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.choices import Role
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="bench-ministry", defaults={"role": Role.MINISTRY})
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    pages = {
+        "overview": "/",
+        "map": "/dashboards/map/?colour=agreement&service=seos",
+        "provinces": "/dashboards/provinces/",
+        "municipalities": "/dashboards/municipalities/?service=regix&mismatch=any",
+        "trends": "/dashboards/trends/",
+        "discrepancies": "/dashboards/discrepancies/",
+    }
+    params = {"as_of": as_of, "start": as_of - timedelta(days=89)}
+    results = []
+    for name, url in pages.items():
+        url = f"{url}{'&' if '?' in url else '?'}as_of={as_of.isoformat()}"
+        response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+
+        def request(url=url):
+            client.get(url)
+
+        def raw(name=name):
+            with connection.cursor() as cursor:
+                for sql in RAW[name]:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+
+        page_median, page_p95 = timings(request, repeat)
+        raw_median, raw_p95 = timings(raw, max(5, repeat // 5))
+        results.append((name, url, page_median, page_p95, raw_median, raw_p95))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--types", type=int, default=8, help="RegiX query types per municipality (about)")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--skip-load", action="store_true", help="reuse the usage already loaded")
+    args = parser.parse_args()
+    setup_django()
+    from django.utils import timezone
+
+    ensure_reference_data()
+    today = timezone.localdate()
+    if not args.skip_load:
+        empty_usage_tables()
+        with tempfile.TemporaryDirectory() as tmp:
+            first = date(today.year - args.years, today.month, 1)
+            print(f"Generating usage {first} – {today} ...", flush=True)
+            files = generate_files(Path(tmp), first, today - timedelta(days=1), args.types)
+            started = time.perf_counter()
+            load(files)
+            print(f"Loaded through the import in {time.perf_counter() - started:.0f} s", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        counts = {}
+        for table in ("regixdailyusage", "seosdailyusage", "regixmonthlyusage", "seosmonthlyusage"):
+            cursor.execute(f"SELECT count(*) FROM usage_{table}")
+            counts[table] = cursor.fetchone()[0]
+    print("Rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    for as_of in (today, date(today.year - 2, 6, 30)):
+        print(f"\nSituation at {as_of} ({args.repeat} requests per page; raw aggregate over the daily facts):")
+        print(f"{'page':16} {'median ms':>10} {'p95 ms':>8}   {'raw median':>10} {'raw p95':>8}   verdict")
+        for name, _url, median, p95, raw_median, raw_p95 in bench_pages(as_of, args.repeat):
+            verdict = "ok" if p95 < 200 and p95 < raw_median else "SLOW"
+            print(f"{name:16} {median:10.1f} {p95:8.1f}   {raw_median:10.1f} {raw_p95:8.1f}   {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("provinces/", views.ProvinceTableView.as_view(), name="provinces"),
+    path("municipalities/", views.MunicipalityTableView.as_view(), name="municipalities"),
+    path("trends/", views.TrendsView.as_view(), name="trends"),
+    path("discrepancies/", views.DiscrepanciesView.as_view(), name="discrepancies"),
+]
