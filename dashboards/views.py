@@ -33,13 +33,21 @@ from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
 
 class DashboardMixin(LoginRequiredMixin):
-    """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400)."""
+    """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400).
+
+    `every_municipality` pages show each municipality's declaration: only for the roles that may
+    see every municipality's declarations (see access.py).
+    """
 
     as_of: date
     dashboard_name = ""
+    every_municipality = False
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can_view_dashboards(request.user):
+        user = request.user
+        if user.is_authenticated and not access.can_view_dashboards(user):
+            raise PermissionDenied
+        if user.is_authenticated and self.every_municipality and not access.can_view_every_municipality(user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -63,6 +71,7 @@ class DashboardMixin(LoginRequiredMixin):
             "as_of_is_today": as_of == timezone.localdate(),
             "dashboard_name": self.dashboard_name,
             "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
+            "can_see_every_municipality": access.can_view_every_municipality(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -114,6 +123,7 @@ class MapView(DashboardMixin, TemplateView):
 
     template_name = "dashboards/map.html"
     dashboard_name = "map"
+    every_municipality = True
     COLOURINGS = ("stage", "agreement", "intensity")
 
     def get_context_data(self, **kwargs):
@@ -170,6 +180,7 @@ class MunicipalityTableView(DashboardMixin, ExportMixin, SingleTableMixin, Templ
 
     template_name = "dashboards/municipalities.html"
     dashboard_name = "municipalities"
+    every_municipality = True
     export_formats = ("csv",)
 
     @property
@@ -276,11 +287,7 @@ class DiscrepanciesView(DashboardMixin, TemplateView):
 
     template_name = "dashboards/discrepancies.html"
     dashboard_name = "discrepancies"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can_view_discrepancies(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    every_municipality = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

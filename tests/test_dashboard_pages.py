@@ -42,13 +42,9 @@ def usage(db):
     load_seos([(d, "SOF46", 2, 3) for d in days(date(2018, 1, 10), date(2018, 8, 30), 5)])
 
 
-EXPECTED = {
-    # persona: (status of the dashboards, status of the discrepancies)
-    "ministry_user": (200, 200),
-    "analyst": (200, 200),
-    "officer_varna": (200, 403),
-    "officer_other": (200, 403),
-}
+AGGREGATES = {"dashboards:overview", "dashboards:provinces", "dashboards:trends"}
+# Pages that show each municipality's declared stage: for the roles that see every municipality's declarations.
+SEES_EVERY_MUNICIPALITY = {"ministry_user": True, "analyst": True, "officer_varna": False, "officer_other": False}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -60,8 +56,24 @@ def test_access_per_persona(as_persona, persona, page, db):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
         return
-    dashboards, discrepancies = EXPECTED[persona]
-    assert response.status_code == (discrepancies if page == "dashboards:discrepancies" else dashboards)
+    allowed = page in AGGREGATES or SEES_EVERY_MUNICIPALITY[persona]
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.parametrize("persona", ["ministry_user", "analyst", "officer_varna", "operator", "administrator"])
+def test_the_dashboards_follow_the_adoption_apps_visibility(request, persona, db, django_user_model):
+    """A page showing every municipality's stage is open exactly to those who see every declaration."""
+    from accounts.choices import Role
+    from adoption.access import visible_municipalities
+    from dashboards.access import can_view_every_municipality
+    from municipalities.models import Municipality
+
+    if persona == "operator":
+        user = django_user_model.objects.create_user(username="operator", password="x-pass-123", role=Role.OPERATOR)
+    else:
+        user = request.getfixturevalue(persona)
+    sees_all = visible_municipalities(user).count() == Municipality.objects.count()
+    assert can_view_every_municipality(user) == sees_all
 
 
 def test_administrators_see_every_dashboard(client, administrator):
@@ -83,18 +95,23 @@ def test_the_home_page_is_public_for_anonymous_and_the_overview_once_signed_in(c
     assert len(signed_in.context["map"].areas) == 265
 
 
-def test_officers_see_the_national_aggregates_but_no_contacts_or_comments(client, officer_varna, usage):
+def test_officers_see_the_national_aggregates_but_no_one_elses_declarations(client, officer_varna, usage):
     from adoption.models import Adoption, MunicipalityContact
 
     Adoption.objects.filter(municipality__code="VAR01").update(comment="Тайна бележка за Аврен")
     MunicipalityContact.objects.create(municipality_id=officer_varna.municipality_id, phone="052 000 000")
     client.force_login(officer_varna)
-    for page in PAGES:
-        body = client.get(reverse(page), {"as_of": "2018-08-31"}).content.decode()
+    for page in AGGREGATES:
+        response = client.get(reverse(page), {"as_of": "2018-08-31"})
+        body = response.content.decode()
+        assert response.status_code == 200
         assert "Тайна бележка" not in body
         assert "052 000 000" not in body
-    discrepancies_link = reverse("dashboards:discrepancies")
-    assert discrepancies_link not in client.get(reverse("dashboards:overview")).content.decode()
+        assert "В реална употреба" not in body  # no municipality's stage on an aggregate page
+        for restricted in ("dashboards:discrepancies", "dashboards:municipalities", "dashboards:map"):
+            assert f'href="{reverse(restricted)}' not in body
+    overview = client.get("/", {"as_of": "2018-08-31"}).context["summary"]
+    assert next(s for s in overview.services if s.code == "regix").declared.now == 2
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
