@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
@@ -58,7 +58,7 @@ class Chart:
     stacked: bool = False
     horizontal: bool = False
     notes: str = ""
-    extra: dict = field(default_factory=dict)
+    csv_url: str = ""  # where the CSV is, when not this page with ?csv=<key>
 
     @property
     def monthly(self) -> bool:

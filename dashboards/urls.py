@@ -11,4 +11,9 @@ urlpatterns = [
     path("municipalities/", views.MunicipalityTableView.as_view(), name="municipalities"),
     path("trends/", views.TrendsView.as_view(), name="trends"),
     path("discrepancies/", views.DiscrepanciesView.as_view(), name="discrepancies"),
+    path(
+        "municipality/<str:code>/<slug:chart>.csv",
+        views.MunicipalityChartCsvView.as_view(),
+        name="municipality-chart",
+    ),
 ]

@@ -7,14 +7,17 @@ from datetime import date
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export.views import ExportMixin
 from django_tables2.views import SingleTableMixin
 
-from municipalities.models import Province
+from municipalities.models import Municipality, Province
 
 from . import access, maps
 from .charts import Chart, Series
@@ -293,3 +296,55 @@ class DiscrepanciesView(DashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["result"] = discrepancies(self.as_of)
         return context
+
+
+def municipality_page_context(request, municipality) -> dict:
+    """What the dashboards add to a municipality's page (signed-in users): usage charts, top query
+    types and peers; the peers' stages only for users who see every municipality's declarations."""
+    from .municipality import municipality_usage
+
+    if not access.can_view_dashboards(request.user):
+        return {"dashboard_usage": None}
+    as_of = timezone.localdate()
+    result = municipality_usage(municipality, as_of)
+    usage = result.usage
+    charts = [
+        Chart(
+            key=f"{municipality.code}-regix",
+            title=_("RegiX queries per month"),
+            x_title=_("Month"),
+            y_title=_("queries"),
+            x=usage.months,
+            series=[Series(_("queries"), usage.regix_requests)],
+            kind="bar",
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "regix"]),
+        ),
+        Chart(
+            key=f"{municipality.code}-seos",
+            title=_("SEOS documents per month"),
+            x_title=_("Month"),
+            y_title=_("documents"),
+            x=usage.months,
+            series=[Series(_("sent"), usage.seos_sent), Series(_("received"), usage.seos_received)],
+            kind="bar",
+            stacked=True,
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "seos"]),
+        ),
+    ]
+    return {
+        "dashboard_usage": result,
+        "dashboard_charts": charts,
+        "dashboard_peer_stages": access.can_view_every_municipality(request.user),
+    }
+
+
+class MunicipalityChartCsvView(LoginRequiredMixin, View):
+    """A municipality page's chart as CSV (the page itself belongs to the municipalities app)."""
+
+    def get(self, request, code: str, chart: str):
+        municipality = get_object_or_404(Municipality, code=code)
+        context = municipality_page_context(request, municipality)
+        for item in context.get("dashboard_charts", []):
+            if item.key == f"{code}-{chart}":
+                return item.csv_response(f"-{context['dashboard_usage'].as_of.isoformat()}")
+        raise Http404("No such chart.")
