@@ -90,6 +90,7 @@ class Chart:
             "monthly": self.monthly,
             "language": get_language() or "bg",
             "x": [x.isoformat() if isinstance(x, date) else x for x in self.x],
+            "labels": self.x_labels,
             "xTitle": str(self.x_title),
             "yTitle": str(self.y_title),
             "series": [{"label": str(s.label), "values": s.values} for s in self.series],

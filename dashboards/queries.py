@@ -63,6 +63,7 @@ class Trend:
 class ServiceAdoption:
     code: str
     name: str
+    short_name: str  # "RegiX" for "RegiX (register queries)"
     declared: Trend
     observed: Trend | None  # None: no usage reports exist for this service
 
@@ -114,6 +115,7 @@ def adoption_summary(as_of: date) -> AdoptionSummary:
             ServiceAdoption(
                 code=service.code,
                 name=service.name,
+                short_name=service.name.split(" (")[0],
                 declared=Trend(*(len(d.adopted[service.code]) for d in declared)),
                 observed=Trend(*(len(s) for s in seen)) if seen else None,
             )

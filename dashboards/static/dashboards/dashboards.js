@@ -6,22 +6,16 @@
   var language = document.documentElement.lang || "bg";
   var locale = language.indexOf("bg") === 0 ? "bg-BG" : language;
   var numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-  var monthFormat = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
   var PALETTE = ["#00477f", "#c2410c", "#00704f", "#7b2d8e", "#a16207", "#0e7490", "#9f1239", "#4a5560"];
 
-  /* "яну 2018": the month and the year parts only (Intl adds " г." in Bulgarian). */
-  function monthLabel(iso) {
-    var parts = monthFormat.formatToParts(new Date(iso + "T00:00:00Z"));
-    var month = parts.find(function (p) { return p.type === "month"; });
-    var year = parts.find(function (p) { return p.type === "year"; });
-    return (month ? month.value.replace(/\.$/, "") : "") + " " + (year ? year.value : "");
-  }
-
   function drawChart(figure) {
-    var data = JSON.parse(document.getElementById(figure.dataset.chart).textContent);
+    var script = document.getElementById(figure.dataset.chart);
     var canvas = figure.querySelector("canvas");
-    if (!window.Chart || !canvas) { return; }
-    var labels = data.monthly ? data.x.map(monthLabel) : data.x;
+    if (!window.Chart || !canvas || !script) { return; }
+    var data = JSON.parse(script.textContent);
+    /* Month labels ("яну 2018") come from the server, the same as in the table twin: Chromium's
+       ICU abbreviates Bulgarian months as "01", so Intl is used for the numbers only. */
+    var labels = data.labels;
     var line = data.kind === "line";
     var datasets = data.series.map(function (series, index) {
       var colour = PALETTE[index % PALETTE.length];
@@ -32,6 +26,7 @@
         backgroundColor: line ? colour : colour + "cc",
         borderWidth: line ? 2 : 1,
         pointRadius: line && data.x.length > 24 ? 0 : 2,
+        borderDash: line && index % 2 === 1 ? [6, 4] : [],
         tension: 0,
         spanGaps: false
       };
@@ -40,7 +35,7 @@
       beginAtZero: true,
       stacked: data.stacked,
       title: { display: !!data.yTitle, text: data.yTitle },
-      ticks: { callback: function (value) { return numberFormat.format(value); } }
+      ticks: { precision: 0, callback: function (value) { return numberFormat.format(value); } }
     };
     var labelAxis = {
       stacked: data.stacked,
