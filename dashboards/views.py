@@ -137,7 +137,8 @@ class MapView(DashboardMixin, TemplateView):
         colour = colour if colour in self.COLOURINGS else "stage"
         code = self.request.GET.get("service", "regix")
         service = by_code.get(code) or by_code.get("regix") or services[0]
-        if colour == "agreement" and service.code not in USAGE_ROLLUPS:
+        substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
+        if substituted:  # only RegiX and SEOS have usage reports to compare with
             service = by_code["regix"]
         table = municipality_table(self.as_of, services)
         if colour == "stage":
@@ -148,6 +149,7 @@ class MapView(DashboardMixin, TemplateView):
             national = maps.map_by_intensity(table)
         context.update(
             map=national,
+            substituted=substituted,
             colour=colour,
             service=service,
             services=services,

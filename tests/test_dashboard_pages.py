@@ -300,3 +300,10 @@ def test_dashboard_query_counts_stay_flat(client, ministry_user, usage, page, li
     load_regix([(date(2018, 8, 1), code, PERSON, 1) for code in codes], name="many.csv")
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(page), {"as_of": "2018-08-31"}).status_code == 200
+
+
+def test_the_agreement_map_of_a_service_without_usage_reports_says_it_shows_regix(client, ministry_user):
+    client.force_login(ministry_user)
+    response = client.get(reverse("dashboards:map"), {"colour": "agreement", "service": "eauth"})
+    assert response.context["service"].code == "regix"
+    assert "картата показва RegiX" in response.content.decode()

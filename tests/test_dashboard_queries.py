@@ -233,3 +233,11 @@ def test_monthly_volumes_and_the_top_lists_come_from_the_rollups(scenario):
     assert top.query_types[0].code == "PersonDataSearch"
     assert top.query_types[0].municipalities == 3  # Варна, Столична, Пловдив
     assert top.registers[0].code == "GRAO/NBD"
+
+
+@pytest.mark.parametrize(("days", "errors"), [(90, 0), (31, 0), (30, 1), ("90", 1)])
+def test_the_observed_window_must_span_two_months(settings, days, errors):
+    from dashboards.checks import observed_window_spans_two_months
+
+    settings.DASHBOARD_OBSERVED_WINDOW_DAYS = days
+    assert len(observed_window_spans_two_months(None)) == errors
