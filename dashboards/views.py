@@ -20,6 +20,7 @@ from django_tables2.views import SingleTableMixin
 from municipalities.models import Municipality, Province
 
 from . import access, maps
+from .cache import cached, data_version
 from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
 from .queries import (
@@ -225,8 +226,10 @@ class TrendsView(DashboardMixin, TemplateView):
     def charts(self) -> list[Chart]:
         if hasattr(self, "_charts"):
             return self._charts
-        trend = adoption_trend(self.as_of)
-        volumes = monthly_volumes(self.as_of)
+        version = data_version()
+        trend = cached("adoption_trend", (self.as_of,), lambda: adoption_trend(self.as_of), version)
+        volumes = cached("monthly_volumes", (self.as_of,), lambda: monthly_volumes(self.as_of), version)
+        self.data_version = version
         month = _("Month")
         charts = [
             Chart(
@@ -283,7 +286,9 @@ class TrendsView(DashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         period = TopUsageForm(self.request.GET, as_of=self.as_of)
         first, last = period.period()
-        context.update(charts=self.charts(), period_form=period, top=top_usage(first, last))
+        charts = self.charts()
+        top = cached("top_usage", (first, last), lambda: top_usage(first, last), self.data_version)
+        context.update(charts=charts, period_form=period, top=top)
         return context
 
 

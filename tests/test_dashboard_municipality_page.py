@@ -20,6 +20,9 @@ PAGE = reverse("municipalities:detail", kwargs={"code": "VAR06"})
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # the trends' cache is keyed by data version; rolled-back tests could reuse one
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -27,6 +27,9 @@ AS_OF = date(2018, 8, 31)  # the window of 90 days is 2018-06-03 … 2018-08-31
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # the trends' cache is keyed by data version; rolled-back tests could reuse one
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DASHBOARD_OBSERVED_WINDOW_DAYS = 90
 

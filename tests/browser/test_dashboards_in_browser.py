@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -33,6 +34,7 @@ PAGES = {
 def signed_in(page, settings, tmp_path):
     """The page with a ministry user's session, and a small history: Варна, Аврен, Столична."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
     call_command("seed_services", stdout=io.StringIO())  # a transactional test starts from a flushed database
     history("VAR06", "regix", [(date(2018, 3, 1), "production")])
     history("VAR01", "regix", [(date(2018, 1, 10), "production")])
