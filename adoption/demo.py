@@ -71,6 +71,53 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
+def _ordered(municipalities: list, plan: Plan, rng: random.Random) -> list:
+    """A shuffled adoption order; for SEOS the municipalities the press named come first."""
+    order = sorted(municipalities, key=lambda m: rng.random())
+    order = [m for m in order if (m.code, plan.service) not in UNTOUCHED]
+    if plan.service == "seos":
+        order.sort(key=lambda m: m.name_bg not in SEOS_NAMED_FIRST)
+    return order
+
+
+def _walk(plan: Plan, rank: int, rng: random.Random, today: date) -> list[tuple[str, date]]:
+    """The (stage code, date) steps of the municipality at this rank, ending on or before today."""
+    if rank < plan.adopted_total:
+        steps = plan.steps
+        final = min(_date_for_rank(rank, plan.breakpoints), today - timedelta(days=1))
+    else:  # not adopted: stopped one or more steps short, recently
+        steps = plan.steps[: rng.randint(1, len(plan.steps) - 1)]
+        final = today - timedelta(days=rng.randint(20, 400))
+    gaps = [rng.randint(15, 60) for _ in steps]
+    return [(code, final - timedelta(days=sum(gaps[i + 1 :]))) for i, code in enumerate(steps)]
+
+
+def _records(municipality, service, walk, rng: random.Random, today: date) -> tuple[Adoption, list[AdoptionChange]]:
+    """The history entries and the current declaration for one walk."""
+    stages = {s.code: s for s in service.stages.all()}
+    previous = min(stages.values(), key=lambda s: s.order)
+    changes = []
+    for code, day in walk:
+        changes.append(
+            AdoptionChange(
+                municipality=municipality, service=service, kind=ChangeKind.STAGE, from_stage=previous,
+                to_stage=stages[code], effective_date=day, comment=DEMO_COMMENT, created_at=_at(day),
+            )
+        )  # fmt: skip
+        previous = stages[code]
+    since = walk[-1][1]
+    set_at = _at(since)
+    confirmed = _at(today - timedelta(days=rng.choice([10, 40, 90, 150, 150, 150, 200, 400])))
+    recent = (today - since).days < 60
+    adoption = Adoption(
+        municipality=municipality, service=service, stage=previous, since=since, comment=DEMO_COMMENT,
+        set_at=set_at, last_confirmed_at=max(confirmed, set_at),
+        verification=Verification.UNVERIFIED if recent else Verification.VERIFIED,
+        verified_at=None if recent else set_at + timedelta(days=3),
+    )  # fmt: skip
+    return adoption, changes
+
+
 def seed_demo_adoption(seed: int = 2018) -> int:
     """Create demo declarations and histories for pairs without one; return how many."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -83,42 +130,13 @@ def seed_demo_adoption(seed: int = 2018) -> int:
         service = services.get(plan.service)
         if service is None:
             continue
-        stages = {s.code: s for s in service.stages.all()}
-        first = min(stages.values(), key=lambda s: s.order)
-        order = sorted(municipalities, key=lambda m: rng.random())
-        order = [m for m in order if (m.code, plan.service) not in UNTOUCHED]
-        if plan.service == "seos":  # the municipalities the press named come first
-            order.sort(key=lambda m: m.name_bg not in SEOS_NAMED_FIRST)
-        for rank, municipality in enumerate(order):
+        for rank, municipality in enumerate(_ordered(municipalities, plan, rng)):
+            walk = _walk(plan, rank, rng, today)
             if (municipality.id, plan.service) in existing:
                 continue
-            steps = plan.steps if rank < plan.adopted_total else plan.steps[: rng.randint(1, len(plan.steps) - 1)]
-            final = _date_for_rank(min(rank, plan.adopted_total - 1), plan.breakpoints)
-            if rank >= plan.adopted_total:
-                final = today - timedelta(days=rng.randint(20, 400))
-            dates = [
-                final - timedelta(days=sum(rng.randint(15, 60) for _ in steps[i + 1 :])) for i in range(len(steps))
-            ]
-            previous = first
-            for code, day in zip(steps, dates, strict=True):
-                changes.append(
-                    AdoptionChange(
-                        municipality=municipality, service=service, kind=ChangeKind.STAGE, from_stage=previous,
-                        to_stage=stages[code], effective_date=day, comment=DEMO_COMMENT, created_at=_at(day),
-                    )
-                )  # fmt: skip
-                previous = stages[code]
-            set_at = _at(dates[-1])
-            confirmed = _at(today - timedelta(days=rng.choice([10, 40, 90, 150, 150, 150, 200, 400])))
-            recent = (today - dates[-1]).days < 60
-            adoptions.append(
-                Adoption(
-                    municipality=municipality, service=service, stage=previous, since=dates[-1],
-                    comment=DEMO_COMMENT, set_at=set_at, last_confirmed_at=max(confirmed, set_at),
-                    verification=Verification.UNVERIFIED if recent else Verification.VERIFIED,
-                    verified_at=None if recent else set_at + timedelta(days=3),
-                )
-            )  # fmt: skip
+            adoption, entries = _records(municipality, service, walk, rng, today)
+            adoptions.append(adoption)
+            changes.extend(entries)
     with transaction.atomic():
         AdoptionChange.objects.bulk_create(changes, batch_size=1000)
         Adoption.objects.bulk_create(adoptions, batch_size=1000)

@@ -24,10 +24,15 @@ class StageChangeForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, service: Service, **kwargs):
+    def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        stages = list(service.stages.order_by("order", "id"))
         self.fields["stage"].queryset = service.stages.order_by("order", "id")
         self.fields["since"].initial = timezone.localdate()
+        # Offer the next stage: the usual step forward.
+        later = [s for s in stages if current is not None and s.order > current.order]
+        if later:
+            self.fields["stage"].initial = later[0].pk
 
 
 class ConfirmForm(forms.Form):

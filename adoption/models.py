@@ -91,6 +91,9 @@ class AdoptionQuerySet(models.QuerySet):
     def verifiable_by(self, user) -> AdoptionQuerySet:
         return self if can_verify(user) else self.none()
 
+    def delete(self):
+        raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")
+
     def stale(self, now=None) -> AdoptionQuerySet:
         """Declarations nobody has confirmed for more than ADOPTION_STALE_AFTER_DAYS."""
         return self.filter(last_confirmed_at__lt=stale_cutoff(now))
@@ -167,11 +170,17 @@ class Adoption(models.Model):
     def is_stale(self) -> bool:
         return self.last_confirmed_at < stale_cutoff()
 
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")
+
 
 class AdoptionChangeQuerySet(models.QuerySet):
     """The history refuses bulk updates and deletes: it is append-only."""
 
     def update(self, **kwargs):
+        raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
         raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
 
     def delete(self):

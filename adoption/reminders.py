@@ -52,7 +52,7 @@ def send_reminders(now=None) -> ReminderResult:
         return result
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     officers = users.filter(role=Role.OFFICER, municipality_id__in=by_municipality.keys())
-    context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": getattr(settings, "SITE_URL", "")}
+    context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": settings.SITE_URL}
     with translation.override("bg"):
         for officer in officers:
             entries = by_municipality[officer.municipality_id]

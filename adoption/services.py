@@ -75,29 +75,9 @@ def _record_stage(user, municipality, service, stage, comment, evidence="", sinc
     with transaction.atomic():
         adoption = Adoption.objects.select_for_update().filter(municipality=municipality, service=service).first()
         current = adoption.stage if adoption else service.first_stage()
-        if current.pk == stage.pk:
-            raise ValidationError({"stage": _("The municipality is already at this stage.")})
-        if adoption and since < adoption.since:
-            raise ValidationError(
-                {
-                    "since": _("The date cannot be before the current stage's date (%(date)s).")
-                    % {"date": adoption.since}
-                }
-            )
-        if adoption is None:
-            adoption = Adoption(municipality=municipality, service=service)
-        adoption.stage = stage
-        adoption.since = since
-        adoption.evidence = evidence.strip()
-        adoption.comment = comment
-        adoption.set_by = user
-        adoption.set_at = now
-        adoption.last_confirmed_at = now
-        adoption.verification = Verification.UNVERIFIED
-        adoption.verified_by = None
-        adoption.verified_at = None
-        adoption.verification_comment = ""
-        adoption.save()
+        _check_step(adoption, current, stage, since)
+        adoption = adoption or Adoption(municipality=municipality, service=service)
+        _declare(adoption, stage, since, evidence.strip(), comment, user, now)
         AdoptionChange.objects.create(
             municipality=municipality,
             service=service,
@@ -111,6 +91,24 @@ def _record_stage(user, municipality, service, stage, comment, evidence="", sinc
             created_at=now,
         )
     return adoption
+
+
+def _check_step(adoption: Adoption | None, current: Stage, stage: Stage, since: date) -> None:
+    """A change must move somewhere, and not to before the current stage's date."""
+    if current.pk == stage.pk:
+        raise ValidationError({"stage": _("The municipality is already at this stage.")})
+    if adoption and since < adoption.since:
+        message = _("The date cannot be before the current stage's date (%(date)s).") % {"date": adoption.since}
+        raise ValidationError({"since": message})
+
+
+def _declare(adoption: Adoption, stage: Stage, since: date, evidence: str, comment: str, user, now) -> None:
+    """Overwrite the current declaration (the history keeps the old one); unverified again."""
+    adoption.stage, adoption.since, adoption.evidence, adoption.comment = stage, since, evidence, comment
+    adoption.set_by, adoption.set_at, adoption.last_confirmed_at = user, now, now
+    adoption.verification = Verification.UNVERIFIED
+    adoption.verified_by, adoption.verified_at, adoption.verification_comment = None, None, ""
+    adoption.save()
 
 
 def confirm(user, adoption: Adoption, comment: str) -> Adoption:
@@ -173,6 +171,8 @@ def statuses_for(municipality: Municipality) -> list[ServiceStatus]:
     result = []
     for service in services:
         adoption = adoptions.get(service.pk)
+        if adoption is not None:  # already loaded: the templates link through them without a query
+            adoption.municipality, adoption.service = municipality, service
         stages = list(service.stages.all())
         stage = adoption.stage if adoption else (stages[0] if stages else None)
         result.append(ServiceStatus(service=service, stage=stage, adoption=adoption))

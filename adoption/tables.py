@@ -15,7 +15,7 @@ class PendingAdoptionTable(tables.Table):
         linkify=lambda record: record.get_absolute_url(),
         order_by=("municipality__name_bg", "municipality__code"),
     )
-    municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code")
+    municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code", visible=False)
     service = tables.Column(verbose_name=_("Service"), accessor="service__name_bg", order_by=("service__order",))
     stage = tables.Column(verbose_name=_("Declared stage"), accessor="stage__name_bg", orderable=False)
     since = tables.DateColumn(verbose_name=_("Since"))
@@ -45,3 +45,58 @@ class PendingAdoptionTable(tables.Table):
 
     def render_stage(self, record: Adoption) -> str:
         return record.stage.name
+
+
+class AdoptionTable(tables.Table):
+    """Every declaration the user may see; the screen and the CSV export."""
+
+    municipality = tables.Column(
+        verbose_name=_("Municipality"),
+        accessor="municipality__name_bg",
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("municipality__name_bg", "municipality__code"),
+    )
+    municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code")
+    province = tables.Column(verbose_name=_("Province"), accessor="municipality__province__code", visible=False)
+    service = tables.Column(verbose_name=_("Service"), accessor="service__code", order_by=("service__order",))
+    stage = tables.Column(
+        verbose_name=_("Stage"), accessor="stage__name_bg", order_by=("service__order", "stage__order")
+    )
+    stage_code = tables.Column(verbose_name=_("Stage code"), accessor="stage__code", visible=False)
+    adopted = tables.BooleanColumn(verbose_name=_("Counts as adopted"), accessor="stage__counts_as_adopted")
+    since = tables.DateColumn(verbose_name=_("Since"))
+    verification = tables.Column(verbose_name=_("Verification"))
+    last_confirmed_at = tables.DateColumn(verbose_name=_("Last confirmed"))
+    evidence = tables.Column(verbose_name=_("Evidence"), visible=False)
+    comment = tables.Column(verbose_name=_("Comment"), visible=False)
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "municipality",
+            "municipality_code",
+            "province",
+            "service",
+            "stage",
+            "stage_code",
+            "adopted",
+            "since",
+            "verification",
+            "last_confirmed_at",
+            "evidence",
+            "comment",
+        ]
+        order_by = ("municipality", "service")
+        per_page = 50
+
+    def render_municipality(self, record: Adoption) -> str:
+        return record.municipality.name
+
+    def render_service(self, record: Adoption) -> str:
+        return record.service.name
+
+    def render_stage(self, record: Adoption) -> str:
+        return record.stage.name
+
+    def value_stage(self, record: Adoption) -> str:
+        return record.stage.name_bg

@@ -5,6 +5,7 @@ from . import views
 app_name = "adoption"
 
 urlpatterns = [
+    path("", views.AdoptionListView.as_view(), name="list"),
     path("pending/", views.PendingVerificationView.as_view(), name="pending"),
     path("<str:code>/contacts/", views.ContactUpdateView.as_view(), name="contacts"),
     path("<str:code>/<slug:service>/change/", views.StageChangeView.as_view(), name="change"),

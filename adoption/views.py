@@ -12,18 +12,22 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
-from django_tables2 import SingleTableView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2.export.views import ExportMixin
 
-from accounts.permissions import MinistryRequiredMixin
+from accounts.permissions import MinistryRequiredMixin, is_reader
 from municipalities.models import Municipality
 
 from . import access, services
 from .choices import Verification
+from .filters import AdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
-from .tables import PendingAdoptionTable
+from .tables import AdoptionTable, PendingAdoptionTable
 
 
 def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict:
@@ -82,12 +86,17 @@ class StageChangeView(MunicipalityWriteMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "service": self.service}
+        self.adoption = (
+            Adoption.objects.filter(municipality=self.municipality, service=self.service)
+            .select_related("stage")
+            .first()
+        )
+        self.current = self.adoption.stage if self.adoption else self.service.first_stage()
+        return {**super().get_form_kwargs(), "service": self.service, "current": self.current}
 
     def get_context_data(self, **kwargs):
-        adoption = Adoption.objects.filter(municipality=self.municipality, service=self.service).first()
-        current = adoption.stage if adoption else self.service.first_stage()
-        return {**super().get_context_data(**kwargs), "service": self.service, "adoption": adoption, "current": current}
+        context = super().get_context_data(**kwargs)
+        return {**context, "service": self.service, "adoption": self.adoption, "current": self.current}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -137,7 +146,7 @@ class VerifyView(MunicipalityWriteMixin, FormView):
     def get_success_url(self) -> str:
         next_url = self.request.POST.get("next", "")
         if next_url == "pending":
-            return _pending_url()
+            return reverse("adoption:pending")
         return super().get_success_url()
 
     def form_valid(self, form):
@@ -173,6 +182,31 @@ class ContactUpdateView(MunicipalityWriteMixin, FormView):
         return super().form_valid(form)
 
 
+class AdoptionListView(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """Every declaration the user may see, filtered; `?_export=csv` downloads the view.
+
+    Ministry staff and analysts see all municipalities, officers their own; operators 403.
+    """
+
+    table_class = AdoptionTable
+    filterset_class = AdoptionFilterSet
+    template_name = "adoption/adoption_list.html"
+    export_formats = ("csv",)
+    export_name = "declared-adoption"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_reader(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Adoption.objects.visible_to(self.request.user)
+            .select_related("municipality", "municipality__province", "service", "stage")
+            .defer("municipality__boundary", "municipality__province__boundary")
+        )
+
+
 class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
     """The ministry's queue: declarations waiting for verification, oldest first."""
 
@@ -190,12 +224,6 @@ class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}
-
-
-def _pending_url() -> str:
-    from django.urls import reverse
-
-    return reverse("adoption:pending")
 
 
 def _add_errors(form, error: ValidationError) -> None:

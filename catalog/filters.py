@@ -35,9 +35,16 @@ class RegisterFilterSet(django_filters.FilterSet):
 
 
 class QueryTypeFilterSet(django_filters.FilterSet):
+    """Query types by text, register code and status (`?is_active=true|false`)."""
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     register = django_filters.CharFilter(label=_("Register code"), field_name="register__code")
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("true", _("Active")), ("false", _("Retired"))],
+        method="filter_active",
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = QueryType
@@ -50,3 +57,6 @@ class QueryTypeFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(operation__icontains=value) | Q(name_bg__icontains=value) | Q(name_en__icontains=value)
         )
+
+    def filter_active(self, queryset, name: str, value: str):
+        return queryset.filter(is_active=value == "true")

@@ -30,8 +30,9 @@ class RegisterTable(tables.Table):
 
 class QueryTypeTable(tables.Table):
     short_name = tables.Column(verbose_name=_("Query type"), accessor="operation", order_by=("operation",))
-    name = tables.Column(verbose_name=_("Name"), accessor="name_bg", orderable=False)
-    operation = tables.Column(verbose_name=_("Operation"), visible=False)
+    # The published catalogue has no names yet; an administrator may add them in the admin.
+    name = tables.Column(verbose_name=_("Name"), accessor="name_bg", orderable=False, visible=False)
+    operation = tables.Column(verbose_name=_("Operation"), attrs={"td": {"class": "operation"}})
     adapter = tables.Column(verbose_name=_("Adapter"), visible=False)
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
     valid_from = tables.DateColumn(verbose_name=_("Valid from"))

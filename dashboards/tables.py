@@ -80,7 +80,7 @@ class MunicipalityAdoptionTable(tables.Table):
         order_by = ("name",)
         per_page = 50
         template_name = "django_tables2/table.html"
-        attrs = {"class": "data-table adoption-table"}
+        attrs = {"class": "data-table service-table"}
 
     def __init__(self, data, services: list[Service], observed_codes: set[str], **kwargs) -> None:
         extra = []

@@ -22,7 +22,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("adoption/", include("adoption.urls")),
     path("catalog/", include("catalog.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

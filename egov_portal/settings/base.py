@@ -137,6 +137,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Declared adoption: a stage nobody confirmed for this many days is flagged stale, and the
 # weekly reminder (Monday 07:00) e-mails officers with stale or rejected entries.
 ADOPTION_STALE_AFTER_DAYS = env.int("ADOPTION_STALE_AFTER_DAYS", default=180)
+# The portal's address, for links in e-mails sent by background tasks (no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CELERY_BEAT_SCHEDULE["adoption-stale-reminders"] = {
     "task": "adoption.tasks.send_stale_reminders",
     "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
@@ -197,7 +199,7 @@ LOGGING = {
 }
 
 # The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
 # Usage statistics files (the usage app): the watched inbox, how long a running import may take
 # before another worker may take it over, and the beat tasks that feed the queue.

@@ -96,7 +96,7 @@ def test_a_figure_opens_its_rows_in_the_table(signed_in):
     page.locator('#adoption-summary tr[data-service="regix"] td.observed a').click()
     page.wait_for_url(re.compile(r"/dashboards/municipalities/"))
     assert "2 общини" in page.locator("#result-count").inner_text()
-    names = page.locator("table.adoption-table tbody tr td:nth-child(2)").all_inner_texts()
+    names = page.locator("table.service-table tbody tr td:nth-child(2)").all_inner_texts()
     assert sorted(names) == ["Варна", "Столична"]
     assert page.console_errors == []
 
@@ -136,7 +136,7 @@ def test_the_filters_narrow_the_table(signed_in):
     page.get_by_role("button", name="Приложи филтрите").click()
     page.wait_for_url(re.compile(r"mismatch=declared_only"))
     assert "1 община" in page.locator("#result-count").inner_text()
-    assert page.locator("table.adoption-table tbody tr td:nth-child(2)").all_inner_texts() == ["Аврен"]
+    assert page.locator("table.service-table tbody tr td:nth-child(2)").all_inner_texts() == ["Аврен"]
     assert page.console_errors == []
 
 

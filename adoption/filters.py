@@ -1,0 +1,52 @@
+"""One FilterSet for declarations, shared by the declarations list and its CSV export."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Province
+
+from .choices import Verification
+from .models import Adoption, Service, stale_cutoff
+
+
+class AdoptionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Municipality"), method="search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        field_name="municipality__province",
+        queryset=Province.objects.defer("boundary"),
+        to_field_name="code",
+        empty_label=_("All provinces"),
+    )
+    service = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=Service.objects.all(), to_field_name="code", empty_label=_("All services")
+    )
+    stage = django_filters.CharFilter(label=_("Stage code"), field_name="stage__code")
+    adopted = django_filters.BooleanFilter(label=_("Counts as adopted"), field_name="stage__counts_as_adopted")
+    verification = django_filters.ChoiceFilter(
+        label=_("Verification"), choices=Verification.choices, empty_label=_("Any verification")
+    )
+    stale = django_filters.BooleanFilter(label=_("Stale"), method="filter_stale")
+
+    class Meta:
+        model = Adoption
+        fields = ["q", "province", "service", "stage", "adopted", "verification", "stale"]
+
+    def search(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(municipality__name_bg__icontains=value)
+            | Q(municipality__name_en__icontains=value)
+            | Q(municipality__code__iexact=value)
+        )
+
+    def filter_stale(self, queryset, name: str, value: bool):
+        cutoff = stale_cutoff()
+        return (
+            queryset.filter(last_confirmed_at__lt=cutoff) if value else queryset.filter(last_confirmed_at__gte=cutoff)
+        )
