@@ -99,12 +99,18 @@ def import_in_child(path: Path) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--import-only", str(path)], check=True, capture_output=True, text=True
     )
+    for line in output.stderr.splitlines():
+        if "s, " in line and "Usage batch" in line:
+            print(f"  phases: {line.split(': ', 1)[1]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def import_only(path: Path) -> None:
     """The child: keep the file as a batch, then claim and import it; print figures as JSON."""
     setup_django()
+    import logging
+
+    logging.getLogger("usage.ingest").setLevel(logging.INFO)
     from usage import services
     from usage.choices import Door
 

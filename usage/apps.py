@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class UsageConfig(AppConfig):
     name = "usage"
-    verbose_name = _("Usage statistics")
+    verbose_name = _("Usage files")

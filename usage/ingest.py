@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
 """Importing one batch: `run(batch) -> IngestResult`.
 
 1. The reader streams the kept file and turns every data row into a staging line (valid or rejected).
@@ -18,7 +19,6 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -33,7 +33,7 @@ from .reader import NULL, Lookups, UnreadableFile, UsageFileReader
 logger = logging.getLogger(__name__)
 
 STAGE = "usage_stage"
-KEYS = "usage_stage_keys"
+GROUPS = "usage_stage_groups"
 COPY_CHUNK_ROWS = 2000
 
 
@@ -82,52 +82,108 @@ def run(batch: ImportBatch) -> IngestResult:
 
 
 def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
-    """Stage, store rejected rows, replace the daily figures, refresh rollups and adoption."""
+    """1. stage every row; 2. keep the rejected ones; 3. replace the daily figures of the file's keys;
+    4. recompute the rollups of the touched groups; 5. recompute the touched municipalities' adoption."""
     kind = reader.info.kind
+    sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
+    postgres = connection.vendor == "postgresql"
+    clock = _Clock()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room to add up and sort a million rows in memory; no JIT for these one-off statements.
+        if postgres:
+            # One import of a kind at a time: the plain-insert path below relies on it, and two
+            # concurrent upserts of overlapping keys could deadlock.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
+            # Room to add up and join a million rows in memory; no JIT for these one-off statements.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+        for table in (STAGE, GROUPS):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
             "line integer, raw text, reason text)"
         )
-        _stage(cursor, reader.stage_rows())
+        cursor.execute(f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer)")
+        _copy(cursor, STAGE, ["d", "m", "q", "a", "b", "line", "raw", "reason"], reader.stage_chunks(COPY_CHUNK_ROWS))
+        clock.lap("read and stage")
         cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
         cursor.execute(
             "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
             f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
             [batch.pk],
         )
-        sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
-        cursor.execute(sql["keys"].format(month=_month("d")))
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {KEYS}")
-        cursor.execute(sql["daily"])
+        clock.lap("rejected rows")
+        if not reader.groups:
+            return 0
+        _copy(cursor, GROUPS, ["month", "m", "q"], _group_lines(reader.groups))
+        if postgres:
+            cursor.execute(f"ANALYZE {GROUPS}")
+        months = sorted({month for month, _m, _q in reader.groups})
+        span = {"lo": months[0], "hi": _month_after(months[-1])}
+        source = sql["sum" if reader.maybe_duplicates else "rows"]
+        cursor.execute(sql["any_stored"], span)
+        months_were_empty = cursor.fetchone() is None
+        if months_were_empty:
+            # Nothing stored for these months yet (the usual new export): a plain insert, no conflicts.
+            cursor.execute(sql["insert"] + source)
+        else:
+            cursor.execute(sql["insert"] + source + sql["on_conflict"])
         keys = cursor.rowcount
-        cursor.execute(sql["monthly"].format(next_month=_next_month("g.month")))
+        clock.lap("daily facts")
+        if months_were_empty and not reader.maybe_duplicates:
+            # The file's rows are then all there is in those months: total them without a read-back.
+            cursor.execute(sql["monthly_from_stage"].format(month=_month("d")))
+        else:
+            cursor.execute(sql["monthly"].format(month=_month("f.date")), span)
+        clock.lap("monthly rollups")
         _refresh_adoption(cursor, kind)
+        clock.lap("observed adoption")
+    logger.info("Usage batch %s: %s", batch.pk, clock)
     return max(keys, 0)
 
 
-def _stage(cursor, lines: Iterator[str]) -> None:
+class _Clock:
+    """Phase timings of an import, logged so a slow import says where its time went."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps.items())
+
+
+def _copy(cursor, table: str, columns: list[str], chunks: Iterator[str]) -> None:
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {STAGE} FROM STDIN") as copy:
-            while chunk := "".join(islice(lines, COPY_CHUNK_ROWS)):
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for chunk in chunks:
                 copy.write(chunk)
         return
-    insert = f"INSERT INTO {STAGE} (d, m, q, a, b, line, raw, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-    while rows := [_unescape_copy(line) for line in islice(lines, COPY_CHUNK_ROWS)]:
-        cursor.executemany(insert, rows)
+    placeholders = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    for chunk in chunks:
+        cursor.executemany(insert, [_unescape_copy(line) for line in chunk[:-1].split("\n")])
+
+
+def _group_lines(groups: set[tuple[str, str, str | None]]) -> Iterator[str]:
+    lines = [f"{month}\t{m}\t{NULL if q is None else q}\n" for month, m, q in groups]
+    for start in range(0, len(lines), COPY_CHUNK_ROWS):
+        yield "".join(lines[start : start + COPY_CHUNK_ROWS])
+
+
+def _month_after(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12}-{number % 12 + 1:02d}-01"
 
 
 def _unescape_copy(line: str) -> tuple:
     """A COPY text line back into values, for the databases without COPY."""
     values = []
-    for value in line[:-1].split("\t"):
+    for value in line.split("\t"):
         if value == NULL:
             values.append(None)
         elif "\\" in value:
@@ -143,53 +199,61 @@ def _month(column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
-def _next_month(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"({column} + interval '1 month')::date"
-    return f"date({column}, '+1 month')"
-
-
 REGIX_SQL = {
-    # Within one file the rows of a key are added up.
-    "keys": f"CREATE TEMPORARY TABLE {KEYS} AS SELECT d, m, q, {{month}} AS month, sum(a) AS a, sum(b) AS b "
-    # Sorted like the daily table's key index: the upsert then walks the index in order, not at random.
-    f"FROM {STAGE} WHERE reason IS NULL GROUP BY d, m, q ORDER BY m, q, d",
+    "any_stored": "SELECT 1 FROM usage_regixdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
+    "insert": "INSERT INTO usage_regixdailyusage (date, municipality_id, query_type_id, requests, errors) ",
+    # Within one file the rows of a key are added up (only when the reader saw a key twice).
+    "sum": f"SELECT d, m, q, sum(a), sum(b) FROM {STAGE} WHERE reason IS NULL GROUP BY d, m, q",
+    "rows": f"SELECT d, m, q, a, b FROM {STAGE} WHERE reason IS NULL",
     # Across files: the file's figures replace the stored ones of its keys (unchanged rows are not rewritten).
-    "daily": "INSERT INTO usage_regixdailyusage (municipality_id, query_type_id, date, requests, errors) "
-    f"SELECT m, q, d, a, b FROM {KEYS} WHERE true "
-    "ON CONFLICT (municipality_id, query_type_id, date) DO UPDATE "
+    "on_conflict": " ON CONFLICT (date, municipality_id, query_type_id) DO UPDATE "
     "SET requests = excluded.requests, errors = excluded.errors "
     "WHERE usage_regixdailyusage.requests <> excluded.requests OR usage_regixdailyusage.errors <> excluded.errors",
+    # The touched groups' months, read once through the key's date range and hash-joined to the groups.
+    "monthly_from_stage": "INSERT INTO usage_regixmonthlyusage "
+    "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
+    "SELECT {month}, m, q, sum(a), sum(b), count(CASE WHEN a > 0 THEN 1 END), "
+    "min(CASE WHEN a > 0 THEN d END), max(CASE WHEN a > 0 THEN d END) "
+    f"FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q "
+    "ON CONFLICT (municipality_id, query_type_id, month) DO UPDATE SET requests = excluded.requests, "
+    "errors = excluded.errors, active_days = excluded.active_days, first_day = excluded.first_day, "
+    "last_day = excluded.last_day",
     "monthly": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
     "SELECT g.month, g.m, g.q, sum(f.requests), sum(f.errors), "
     "count(CASE WHEN f.requests > 0 THEN 1 END), "
     "min(CASE WHEN f.requests > 0 THEN f.date END), max(CASE WHEN f.requests > 0 THEN f.date END) "
-    f"FROM (SELECT DISTINCT month, m, q FROM {KEYS}) g "
-    "JOIN usage_regixdailyusage f ON f.municipality_id = g.m AND f.query_type_id = g.q "
-    "AND f.date >= g.month AND f.date < {next_month} "
-    "WHERE true GROUP BY g.month, g.m, g.q "
+    f"FROM usage_regixdailyusage f JOIN {GROUPS} g "
+    "ON g.m = f.municipality_id AND g.q = f.query_type_id AND g.month = {month} "
+    "WHERE f.date >= %(lo)s AND f.date < %(hi)s GROUP BY g.month, g.m, g.q "
     "ON CONFLICT (municipality_id, query_type_id, month) DO UPDATE SET requests = excluded.requests, "
     "errors = excluded.errors, active_days = excluded.active_days, first_day = excluded.first_day, "
     "last_day = excluded.last_day",
 }
 
 SEOS_SQL = {
-    "keys": f"CREATE TEMPORARY TABLE {KEYS} AS SELECT d, m, {{month}} AS month, sum(a) AS a, sum(b) AS b "
-    f"FROM {STAGE} WHERE reason IS NULL GROUP BY d, m ORDER BY m, d",
-    "daily": "INSERT INTO usage_seosdailyusage (municipality_id, date, sent, received) "
-    f"SELECT m, d, a, b FROM {KEYS} WHERE true "
-    "ON CONFLICT (municipality_id, date) DO UPDATE SET sent = excluded.sent, received = excluded.received "
+    "any_stored": "SELECT 1 FROM usage_seosdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
+    "insert": "INSERT INTO usage_seosdailyusage (date, municipality_id, sent, received) ",
+    "sum": f"SELECT d, m, sum(a), sum(b) FROM {STAGE} WHERE reason IS NULL GROUP BY d, m",
+    "rows": f"SELECT d, m, a, b FROM {STAGE} WHERE reason IS NULL",
+    "on_conflict": " ON CONFLICT (date, municipality_id) DO UPDATE SET sent = excluded.sent, "
+    "received = excluded.received "
     "WHERE usage_seosdailyusage.sent <> excluded.sent OR usage_seosdailyusage.received <> excluded.received",
+    "monthly_from_stage": "INSERT INTO usage_seosmonthlyusage "
+    "(month, municipality_id, sent, received, active_days, first_day, last_day) "
+    "SELECT {month}, m, sum(a), sum(b), count(CASE WHEN a + b > 0 THEN 1 END), "
+    "min(CASE WHEN a + b > 0 THEN d END), max(CASE WHEN a + b > 0 THEN d END) "
+    f"FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m "
+    "ON CONFLICT (municipality_id, month) DO UPDATE SET sent = excluded.sent, received = excluded.received, "
+    "active_days = excluded.active_days, first_day = excluded.first_day, last_day = excluded.last_day",
     "monthly": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
     "SELECT g.month, g.m, sum(f.sent), sum(f.received), "
     "count(CASE WHEN f.sent + f.received > 0 THEN 1 END), "
     "min(CASE WHEN f.sent + f.received > 0 THEN f.date END), "
     "max(CASE WHEN f.sent + f.received > 0 THEN f.date END) "
-    f"FROM (SELECT DISTINCT month, m FROM {KEYS}) g "
-    "JOIN usage_seosdailyusage f ON f.municipality_id = g.m AND f.date >= g.month AND f.date < {next_month} "
-    "WHERE true GROUP BY g.month, g.m "
+    f"FROM usage_seosdailyusage f JOIN {GROUPS} g ON g.m = f.municipality_id AND g.month = {{month}} "
+    "WHERE f.date >= %(lo)s AND f.date < %(hi)s GROUP BY g.month, g.m "
     "ON CONFLICT (municipality_id, month) DO UPDATE SET sent = excluded.sent, received = excluded.received, "
     "active_days = excluded.active_days, first_day = excluded.first_day, last_day = excluded.last_day",
 }
@@ -200,7 +264,7 @@ def _refresh_adoption(cursor, kind: str) -> None:
     service, monthly = (
         (SERVICE_REGIX, "usage_regixmonthlyusage") if kind == Kind.REGIX else (SERVICE_SEOS, "usage_seosmonthlyusage")
     )
-    touched = f"SELECT DISTINCT m FROM {KEYS}"
+    touched = f"SELECT DISTINCT m FROM {GROUPS}"
     cursor.execute(
         "INSERT INTO usage_observedadoption (municipality_id, service, first_day, last_day) "
         f"SELECT municipality_id, %s, min(first_day), max(last_day) FROM {monthly} "

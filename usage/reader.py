@@ -19,6 +19,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -158,11 +159,16 @@ class UsageFileReader:
         self.lookups = lookups
         self.today = today
         self.info = FileInfo(kind=kind)
-        self._dates: dict[str, tuple[str | None, str | None]] = {}
+        self._dates: dict[str, tuple[str | None, str | None, str | None]] = {}  # raw -> (iso, error, month)
         self._municipalities: dict[str, tuple[str | None, str | None]] = {}
         self._operations: dict[str, tuple[str | None, str | None]] = {}
         self._text: IO[str] | None = None
         self._first_line = ""
+        # What the importer needs besides the rows: the (month, municipality, query type) groups whose
+        # rollups to recompute, and whether two rows may share a key (then it adds them up in SQL).
+        self.groups: set[tuple[str, str, str | None]] = set()
+        self.maybe_duplicates = False
+        self._seen: set[int] = set()
 
     # -- opening: encoding, container, header, kind ------------------------------------------------
 
@@ -195,7 +201,6 @@ class UsageFileReader:
             self._text.close()
 
     def _next_nonblank(self) -> str | None:
-        assert self._text is not None
         for line in self._text:
             self._line_no += 1
             if line.strip():
@@ -221,7 +226,9 @@ class UsageFileReader:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise UnreadableFile(_("Line %(line)d is not valid JSON: %(error)s") % {"line": 1, "error": error}) from None
+            raise UnreadableFile(
+                _("Line %(line)d is not valid JSON: %(error)s") % {"line": 1, "error": error}
+            ) from None
         if not isinstance(record, dict):
             raise UnreadableFile(_("Line 1 is not a JSON object."))
         return list(dict.fromkeys(str(key).strip().lower() for key in record))
@@ -259,6 +266,15 @@ class UsageFileReader:
 
     # -- rows ------------------------------------------------------------------------------------
 
+    def stage_chunks(self, rows: int = 2000) -> Iterator[str]:
+        """COPY text, `rows` lines at a time, for every data row (valid or rejected); counts rows on `info`."""
+        if self.info.container == "csv" and self.info.kind == Kind.REGIX:
+            yield from self._regix_csv_chunks(rows)
+            return
+        lines = self.stage_rows()
+        while chunk := "".join(islice(lines, rows)):
+            yield chunk
+
     def stage_rows(self) -> Iterator[str]:
         """One COPY text line per data row (valid or rejected); counts rows on `info`."""
         records = self._jsonl_records() if self.info.container == "jsonl" else self._csv_records()
@@ -266,54 +282,135 @@ class UsageFileReader:
         info = self.info
         for line_no, raw, values in records:
             info.rows_read += 1
-            if isinstance(values, str):
-                stage, reason = None, values
-            else:
-                stage, reason = validate(values)
-            if reason is None:
-                yield stage
-            else:
-                info.rows_rejected += 1
-                yield f"{NULL}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{line_no}\t{_copy_text(raw)}\t{_copy_text(reason)}\n"
+            yield self._stage_line(line_no, raw, values, validate)
 
-    def _csv_records(self) -> Iterator[tuple[int, str, list[str] | str]]:
-        """(line, raw text, fields) per non-blank line; quoted fields may span lines."""
-        assert self._text is not None
+    def _stage_line(self, line_no: int, raw: str, values: list[str] | str, validate) -> str:
+        if isinstance(values, str):
+            stage, reason = None, values
+        else:
+            stage, reason = validate(values)
+        if reason is None:
+            return stage
+        self.info.rows_rejected += 1
+        return f"{NULL}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{line_no}\t{_copy_text(raw)}\t{_copy_text(reason)}\n"
+
+    def _track(self, day: str, municipality: str, operation: str | None) -> None:
+        seen = self._seen
+        size = len(seen)
+        seen.add(hash((day, municipality, operation)))
+        if len(seen) == size:
+            self.maybe_duplicates = True  # or a hash collision: adding up in SQL is right either way
+        self.groups.add((day[:8] + "01", municipality, operation))
+
+    def _regix_csv_chunks(self, rows: int) -> Iterator[str]:
+        """The hot loop for the common case (a RegiX CSV): plain lines go through a fast path of dict
+        look-ups on the raw values; anything unusual (quotes, spaces, a bad value) takes the full path."""
+        text = self._text
         delimiter = self.info.delimiter
         width = len(self.info.columns)
-        text = self._text
+        at_date, at_municipality, at_operation, at_requests, at_errors = self._positions(
+            "date", "municipality", "operation", "requests", "errors"
+        )
+        dates, municipalities, operations = self._dates, self._municipalities, self._operations
+        seen, groups, info = self._seen, self.groups, self.info
+        validate = self._validate_regix
+        out: list[str] = []
+        append = out.append
+        read = 0
         for line in text:
             self._line_no += 1
-            start = self._line_no
+            read += 1
             if '"' in line:
-                while line.count('"') % 2:
-                    more = text.readline()
-                    if not more:
-                        break
-                    self._line_no += 1
-                    line += more
-                raw = line.rstrip("\r\n")
-                try:
-                    fields = next(csv.reader([raw], delimiter=delimiter, strict=True), [])
-                except csv.Error as error:
-                    yield start, raw, _("Malformed CSV: %(error)s.") % {"error": error}
-                    continue
+                start, raw, values = self._quoted_record(line)
+                append(self._stage_line(start, raw, values, validate))
             else:
                 raw = line.rstrip("\r\n")
-                fields = raw.split(delimiter)
-            if len(fields) != width:
-                if not raw.strip():
-                    continue
-                yield start, raw, _("The row has %(found)d fields; the header has %(expected)d.") % {
-                    "found": len(fields),
-                    "expected": width,
-                }
+                values = raw.split(delimiter)
+                if len(values) != width:
+                    if not raw.strip():
+                        read -= 1
+                        continue
+                    append(self._stage_line(self._line_no, raw, self._width_error(values), validate))
+                else:
+                    day = dates.get(values[at_date])
+                    municipality = municipalities.get(values[at_municipality])
+                    operation = operations.get(values[at_operation])
+                    requests = values[at_requests]
+                    errors = "0" if at_errors is None else values[at_errors]
+                    if (
+                        day is not None
+                        and day[0] is not None
+                        and municipality is not None
+                        and municipality[0] is not None
+                        and operation is not None
+                        and operation[0] is not None
+                        and requests.isdigit()
+                        and errors.isdigit()
+                        and requests.isascii()
+                        and errors.isascii()
+                        and len(requests) <= MAX_DIGITS
+                        and int(errors) <= int(requests)
+                    ):
+                        iso, m, q = day[0], municipality[0], operation[0]
+                        size = len(seen)
+                        seen.add(hash((iso, m, q)))
+                        if len(seen) == size:
+                            self.maybe_duplicates = True
+                        groups.add((day[2], m, q))
+                        append(f"{iso}\t{m}\t{q}\t{requests}\t{errors}\t\\N\t\\N\t\\N\n")
+                    else:
+                        append(self._stage_line(self._line_no, raw, values, validate))
+            if len(out) >= rows:
+                info.rows_read += read
+                read = 0
+                yield "".join(out)
+                out.clear()
+        info.rows_read += read
+        if out:
+            yield "".join(out)
+
+    def _quoted_record(self, line: str) -> tuple[int, str, list[str] | str]:
+        """A line with quotes: read on while a quoted field spans lines, then parse it as CSV."""
+        start = self._line_no
+        while line.count('"') % 2:
+            more = self._text.readline()
+            if not more:
+                break
+            self._line_no += 1
+            line += more
+        raw = line.rstrip("\r\n")
+        try:
+            values = next(csv.reader([raw], delimiter=self.info.delimiter, strict=True), [])
+        except csv.Error as error:
+            return start, raw, _("Malformed CSV: %(error)s.") % {"error": error}
+        if len(values) != len(self.info.columns):
+            return start, raw, self._width_error(values)
+        return start, raw, values
+
+    def _width_error(self, values: list[str]) -> str:
+        return _("The row has %(found)d fields; the header has %(expected)d.") % {
+            "found": len(values),
+            "expected": len(self.info.columns),
+        }
+
+    def _csv_records(self) -> Iterator[tuple[int, str, list[str] | str]]:
+        """(line, raw text, fields or the reason they are wrong) per non-blank line."""
+        delimiter = self.info.delimiter
+        width = len(self.info.columns)
+        for line in self._text:
+            self._line_no += 1
+            if '"' in line:
+                yield self._quoted_record(line)
                 continue
-            yield start, raw, fields
+            raw = line.rstrip("\r\n")
+            fields = raw.split(delimiter)
+            if len(fields) == width:
+                yield self._line_no, raw, fields
+            elif raw.strip():
+                yield self._line_no, raw, self._width_error(fields)
 
     def _jsonl_records(self) -> Iterator[tuple[int, str, list[str] | str]]:
         """(line, raw text, values in header order) per non-blank line of a JSON Lines file."""
-        assert self._text is not None
         columns = self.info.columns
         known = set(columns)
         unknown: set[str] = set()
@@ -350,7 +447,6 @@ class UsageFileReader:
             )
 
     def _jsonl_lines(self) -> Iterator[tuple[int, str]]:
-        assert self._text is not None
         yield self._line_no, self._first_line.strip()
         for line in self._text:
             self._line_no += 1
@@ -388,6 +484,7 @@ class UsageFileReader:
             )
         if problems:
             return None, " ".join(problems)
+        self._track(day, municipality, operation)
         return f"{day}\t{municipality}\t{operation}\t{requests}\t{errors}\t{NULL}\t{NULL}\t{NULL}\n", None
 
     def _validate_seos(self, values: list[str]) -> tuple[str | None, str | None]:
@@ -409,6 +506,7 @@ class UsageFileReader:
             problems.append(problem)
         if problems:
             return None, " ".join(problems)
+        self._track(day, municipality, None)
         return f"{day}\t{municipality}\t{NULL}\t{sent}\t{received}\t{NULL}\t{NULL}\t{NULL}\n", None
 
     def _date(self, raw: str) -> tuple[str | None, str | None]:
@@ -416,8 +514,9 @@ class UsageFileReader:
         if cached is None:
             if len(self._dates) > 100_000:
                 self._dates.clear()
-            cached = self._dates[raw] = _parse_date(raw.strip(), self.today)
-        return cached
+            iso, error = _parse_date(raw.strip(), self.today)
+            cached = self._dates[raw] = (iso, error, None if iso is None else iso[:8] + "01")
+        return cached[0], cached[1]
 
     def _municipality(self, raw: str) -> tuple[str | None, str | None]:
         cached = self._municipalities.get(raw)

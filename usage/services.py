@@ -29,8 +29,21 @@ from .models import ImportBatch
 logger = logging.getLogger(__name__)
 
 
+def can_view_batches(user) -> bool:
+    """Pages: batches carry every municipality's figures, so officers (and operators) never see them."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_ministry or user.is_administrator or user.is_analyst
+
+
+def can_upload_on_page(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_ministry or user.is_administrator
+
+
 def can_upload(user) -> bool:
-    """Ministry staff and administrators upload on the page; operators' systems through the API."""
+    """The API: ministry staff, administrators, and the operators' systems (which can only upload)."""
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_ministry or user.is_administrator or user.is_operator
@@ -66,9 +79,18 @@ def receive_file(
     return batch
 
 
-def receive_path(path: Path, **kwargs) -> ImportBatch:
+def receive_path(path: Path, file_name: str = "", **kwargs) -> ImportBatch:
     with path.open("rb") as handle:
-        return receive_file(handle, file_name=path.name, **kwargs)
+        return receive_file(handle, file_name=file_name or path.name, **kwargs)
+
+
+def already_imported(path: Path) -> bool:
+    """Whether a file with exactly this content was imported successfully before."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return ImportBatch.objects.filter(sha256=digest.hexdigest(), status=Status.SUCCEEDED).exists()
 
 
 def enqueue(batch_id: int) -> bool:
@@ -185,7 +207,7 @@ def scan_inbox() -> list[int]:
         except FileNotFoundError:
             continue
         try:
-            batch = receive_path(taken, door=Door.INBOX, queue=False)
+            batch = receive_path(taken, file_name=path.name, door=Door.INBOX, queue=False)
         except OSError as error:
             logger.error("Inbox file %s cannot be read: %s", path.name, error)
             shutil.move(taken, dirs["failed"] / taken.name)

@@ -19,11 +19,11 @@ def ingest_batch(batch_id: int) -> dict | None:
     return None if result is None else asdict(result)
 
 
-@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60)
+@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def scan_inbox() -> list[int]:
     return services.scan_inbox()
 
 
-@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60)
+@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
 def requeue_batches() -> int:
     return services.requeue_batches()

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import ImportBatch, ObservedAdoption, RejectedRow
+
+
+class RejectedRowInline(admin.TabularInline):
+    model = RejectedRow
+    fields = ["line", "raw", "reason"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    show_change_link = False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "file_name", "status", "rows_read", "rows_accepted", "rows_rejected", "created_at"]
+    list_filter = ["kind", "status", "door"]
+    search_fields = ["file_name", "sha256"]
+    readonly_fields = [field.name for field in ImportBatch._meta.fields]
+
+
+@admin.register(ObservedAdoption)
+class ObservedAdoptionAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "service", "first_day", "last_day"]
+    list_filter = ["service"]
+    list_select_related = ["municipality"]

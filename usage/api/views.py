@@ -1,0 +1,83 @@
+"""The usage files API: operators' systems POST files; readers list batches and their rejected rows."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from usage import services
+from usage.choices import Door
+from usage.filters import ImportBatchFilterSet
+from usage.models import ImportBatch
+
+from .serializers import ImportBatchSerializer, RejectedRowSerializer, UploadSerializer
+
+
+class BatchPermission(permissions.BasePermission):
+    """Upload: ministry, administrators, operators. Read: whoever sees the batch. Re-process: administrators."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if view.action == "create":
+            return services.can_upload(user)
+        if view.action == "reprocess":
+            return services.can_reprocess(user)
+        return services.can_view_batches(user) or user.is_operator
+
+
+class UsageFileViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Import batches of usage files (RegiX and SEOS exports). POST a file to import it."""
+
+    serializer_class = ImportBatchSerializer
+    permission_classes = [BatchPermission]
+    filterset_class = ImportBatchFilterSet
+    ordering_fields = ["created_at", "id", "rows_read"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
+
+    @extend_schema(request=UploadSerializer, responses={201: ImportBatchSerializer, 202: ImportBatchSerializer})
+    def create(self, request, *args, **kwargs):
+        """Keep the file as a batch and queue its import; 202 when the queue is down (it is queued later)."""
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        batch = services.receive_file(
+            file,
+            file_name=file.name,
+            door=Door.API,
+            kind=upload.validated_data.get("kind", ""),
+            user=request.user,
+            queue=False,
+        )
+        queued = services.enqueue(batch.pk)
+        batch.refresh_from_db()
+        data = ImportBatchSerializer(batch, context=self.get_serializer_context()).data
+        headers = {"Location": request.build_absolute_uri(f"{batch.pk}/")}
+        return Response(data, status=status.HTTP_201_CREATED if queued else status.HTTP_202_ACCEPTED, headers=headers)
+
+    @extend_schema(responses=RejectedRowSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="rejected-rows")
+    def rejected_rows(self, request, pk=None):
+        """The batch's rejected rows: line, raw text and reason, paginated."""
+        batch = self.get_object()
+        page = self.paginate_queryset(batch.rejected_rows.order_by("line"))
+        return self.get_paginated_response(RejectedRowSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=ImportBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request, pk=None):
+        """Administrators: apply the rules again to the kept file; 409 when it is waiting or running."""
+        batch = self.get_object()
+        if not services.reprocess(batch):
+            return Response({"detail": "The batch is already waiting or running."}, status=status.HTTP_409_CONFLICT)
+        batch.refresh_from_db()
+        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)

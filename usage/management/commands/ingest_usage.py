@@ -1,0 +1,71 @@
+"""`manage.py ingest_usage FILE [FILE ...] [--kind regix|seos] [--wait]`: the command-line door."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from usage import services
+from usage.choices import Door, Kind, Status
+from usage.models import ImportBatch
+
+
+class Command(BaseCommand):
+    help = "Keep usage files as import batches and queue them; with --wait, print each batch's result."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument("--kind", choices=Kind.values, default="", help="Default: tell from the header.")
+        parser.add_argument("--wait", action="store_true", help="Wait for each import and print its result.")
+        parser.add_argument("--timeout", type=int, default=3600, help="Seconds --wait waits per file.")
+        parser.add_argument(
+            "--skip-imported",
+            action="store_true",
+            help="Skip files whose exact content (SHA-256) was already imported successfully.",
+        )
+
+    def handle(self, *args, files: list[Path], kind: str, wait: bool, timeout: int, **options) -> None:
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {', '.join(missing)} — nothing was imported.")
+        failed = 0
+        for path in files:
+            if options["skip_imported"] and services.already_imported(path):
+                self.stdout.write(f"{path.name}: already imported, skipped")
+                continue
+            batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
+            queued = services.enqueue(batch.pk)
+            self.stdout.write(f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)"))
+            if wait:
+                batch = self._wait(batch, timeout)
+                failed += batch.status != Status.SUCCEEDED
+                self._report(batch)
+        if failed:
+            raise CommandError(f"{failed} of {len(files)} file(s) failed: see the batches above.")
+        self.stdout.write(self.style.SUCCESS("Done." if wait else "Queued."))
+
+    def _wait(self, batch: ImportBatch, timeout: int) -> ImportBatch:
+        deadline = time.monotonic() + timeout
+        while True:
+            batch.refresh_from_db()
+            if batch.status in (Status.SUCCEEDED, Status.FAILED):
+                return batch
+            if time.monotonic() > deadline:
+                raise CommandError(f"Batch #{batch.pk} is still {batch.status} after {timeout} s.")
+            time.sleep(0.5)
+
+    def _report(self, batch: ImportBatch) -> None:
+        self.stdout.write(
+            f"  {batch.status}: {batch.kind or '?'}, {batch.rows_read} rows read, "
+            f"{batch.rows_accepted} accepted, {batch.rows_rejected} rejected"
+        )
+        for warning in batch.warnings:
+            self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
+        if batch.error:
+            self.stdout.write(self.style.ERROR(f"  error: {batch.error}"))
+        for row in batch.rejected_rows.order_by("line")[:10]:
+            self.stdout.write(f"  line {row.line}: {row.reason}")
+        if batch.rows_rejected > 10:
+            self.stdout.write(f"  ... and {batch.rows_rejected - 10} more rejected rows (see the batch page)")

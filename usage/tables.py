@@ -1,0 +1,68 @@
+"""Tables of the usage app: one definition for the screen and the CSV export."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import ImportBatch, RejectedRow
+
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+class ImportBatchTable(tables.Table):
+    id = tables.Column(verbose_name="#", linkify=True)
+    kind = tables.Column(verbose_name=_("Kind"))
+    file_name = tables.Column(verbose_name=_("File"), linkify=True)
+    status = tables.Column(verbose_name=_("Status"), attrs={"td": {"class": "status"}})
+    rows_read = tables.Column(verbose_name=_("Rows read"), attrs=NUM)
+    rows_accepted = tables.Column(verbose_name=_("Accepted"), attrs=NUM)
+    rows_rejected = tables.Column(verbose_name=_("Rejected"), attrs=NUM)
+    door = tables.Column(verbose_name=_("Door"))
+    uploaded_by = tables.Column(verbose_name=_("Sent by"), accessor="uploaded_by__username", default="—")
+    created_at = tables.DateTimeColumn(verbose_name=_("Received"), format="SHORT_DATETIME_FORMAT")
+    duration = tables.Column(verbose_name=_("Duration"), orderable=False, empty_values=())
+    sha256 = tables.Column(verbose_name="SHA-256", visible=False)
+    size = tables.Column(verbose_name=_("Size (bytes)"), visible=False)
+    error = tables.Column(verbose_name=_("Error"), visible=False)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "kind",
+            "file_name",
+            "status",
+            "rows_read",
+            "rows_accepted",
+            "rows_rejected",
+            "door",
+            "uploaded_by",
+            "created_at",
+            "duration",
+            "sha256",
+            "size",
+            "error",
+        ]
+        order_by = ("-created_at",)
+        per_page = 50
+
+    def render_duration(self, record: ImportBatch) -> str:
+        if record.duration is None:
+            return "—"
+        return f"{record.duration.total_seconds():.1f} s"
+
+    def value_duration(self, record: ImportBatch):
+        return "" if record.duration is None else round(record.duration.total_seconds(), 3)
+
+
+class RejectedRowTable(tables.Table):
+    line = tables.Column(verbose_name=_("Line"), attrs=NUM)
+    raw = tables.Column(verbose_name=_("Raw text"), attrs={"td": {"class": "raw"}})
+    reason = tables.Column(verbose_name=_("Reason"))
+
+    class Meta:
+        model = RejectedRow
+        fields = ["line", "raw", "reason"]
+        order_by = ("line",)
+        per_page = 100

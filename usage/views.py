@@ -1,0 +1,151 @@
+"""Pages of the usage app: batches, a batch with its rejected rows, the upload form, re-processing."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+from . import services
+from .choices import Door
+from .filters import ImportBatchFilterSet
+from .forms import UploadForm
+from .models import ImportBatch
+from .tables import ImportBatchTable, RejectedRowTable
+
+
+class BatchAccessMixin(LoginRequiredMixin):
+    """Batches hold every municipality's figures: ministry, analysts and administrators only (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.can_view_batches(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BatchListView(BatchAccessMixin, ExportMixin, SingleTableMixin, FilterView):
+    """Every import batch, newest first; `?_export=csv` downloads the filtered table."""
+
+    table_class = ImportBatchTable
+    filterset_class = ImportBatchFilterSet
+    template_name = "usage/batch_list.html"
+    export_formats = ("csv",)
+    export_name = "usage-batches"
+
+    def get_queryset(self):
+        return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_upload": services.can_upload_on_page(self.request.user)}
+
+
+class BatchDetailView(LoginRequiredMixin, DetailView):
+    """A batch: what happened, its warnings and its rejected rows (line, raw text, reason)."""
+
+    template_name = "usage/batch_detail.html"
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None) -> ImportBatch:
+        if not services.can_view_batches(self.request.user):
+            raise Http404
+        return get_object_or_404(
+            ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by"), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = RejectedRowTable(self.object.rejected_rows.all())
+        RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
+        context["rejected_table"] = table
+        context["can_reprocess"] = services.can_reprocess(self.request.user)
+        return context
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class RejectedRowsCsvView(BatchDetailView):
+    """The batch's rejected rows as CSV, streamed (a bad file may have a million of them)."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_object()
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield "\ufeff" + writer.writerow([_("line"), _("raw text"), _("reason")])
+            for line, raw, reason in (
+                batch.rejected_rows.order_by("line").values_list("line", "raw", "reason").iterator(chunk_size=2000)
+            ):
+                yield writer.writerow([line, raw, reason])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-rejected-rows.csv"'
+        return response
+
+
+class ReprocessView(BatchDetailView):
+    """Administrators apply the rules again to the kept file (POST, CSRF-protected)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_object()
+        if not services.can_reprocess(request.user):
+            raise PermissionDenied
+        if services.reprocess(batch):
+            messages.success(request, _("Batch #%(id)d is queued to be processed again.") % {"id": batch.pk})
+        else:
+            messages.error(request, _("Batch #%(id)d is already waiting or running.") % {"id": batch.pk})
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+
+class UploadView(LoginRequiredMixin, FormView):
+    """Ministry staff and administrators send a usage file; it is kept before anything else happens."""
+
+    form_class = UploadForm
+    template_name = "usage/upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.can_upload_on_page(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        batch = services.receive_file(
+            upload,
+            file_name=upload.name,
+            door=Door.UPLOAD,
+            kind=form.cleaned_data["kind"],
+            user=self.request.user,
+            queue=False,
+        )
+        if services.enqueue(batch.pk):
+            messages.success(
+                self.request,
+                _("The file was received as batch #%(id)d; it is being imported.") % {"id": batch.pk},
+            )
+        else:
+            messages.warning(
+                self.request,
+                _(
+                    "The file was received and kept as batch #%(id)d, but the task queue is unavailable: "
+                    "the import will start by itself as soon as the queue is back."
+                )
+                % {"id": batch.pk},
+            )
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+
+__all__ = ["BatchDetailView", "BatchListView", "RejectedRowsCsvView", "ReprocessView", "UploadView"]
