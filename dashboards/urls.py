@@ -11,6 +11,7 @@ urlpatterns = [
     path("municipalities/", views.MunicipalityTableView.as_view(), name="municipalities"),
     path("trends/", views.TrendsView.as_view(), name="trends"),
     path("discrepancies/", views.DiscrepanciesView.as_view(), name="discrepancies"),
+    path("municipality/<str:code>/usage/", views.MunicipalityUsageView.as_view(), name="municipality-usage"),
     path(
         "municipality/<str:code>/<slug:chart>.csv",
         views.MunicipalityChartCsvView.as_view(),

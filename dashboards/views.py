@@ -305,15 +305,12 @@ class DiscrepanciesView(DashboardMixin, TemplateView):
         return context
 
 
-def municipality_page_context(request, municipality) -> dict:
-    """What the dashboards add to a municipality's page (signed-in users): usage charts, top query
-    types and peers; the peers' stages only for users who see every municipality's declarations."""
+def municipality_usage_context(request, municipality) -> dict:
+    """Usage charts, top query types and peers of one municipality; the peers' stages only for users
+    who see every municipality's declarations."""
     from .municipality import municipality_usage
 
-    if not access.can_view_dashboards(request.user):
-        return {"dashboard_usage": None}
-    as_of = timezone.localdate()
-    result = municipality_usage(municipality, as_of)
+    result = municipality_usage(municipality, timezone.localdate())
     usage = result.usage
     charts = [
         Chart(
@@ -339,19 +336,37 @@ def municipality_page_context(request, municipality) -> dict:
         ),
     ]
     return {
+        "municipality": municipality,
         "dashboard_usage": result,
         "dashboard_charts": charts,
         "dashboard_peer_stages": access.can_view_every_municipality(request.user),
     }
 
 
+class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
+    """The use of the services by one municipality, shown on its page.
+
+    The municipality page (municipalities app) loads this with `?fragment=1` after it has drawn, so
+    its own answer stays small and public; without JavaScript the link opens it as a page.
+    """
+
+    def get_template_names(self) -> list[str]:
+        if self.request.GET.get("fragment"):
+            return ["dashboards/municipality_usage.html"]
+        return ["dashboards/municipality_usage_page.html"]
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality.objects.select_related("province"), code=self.kwargs["code"])
+        return {**super().get_context_data(**kwargs), **municipality_usage_context(self.request, municipality)}
+
+
 class MunicipalityChartCsvView(LoginRequiredMixin, View):
-    """A municipality page's chart as CSV (the page itself belongs to the municipalities app)."""
+    """A municipality's usage chart as CSV."""
 
     def get(self, request, code: str, chart: str):
         municipality = get_object_or_404(Municipality, code=code)
-        context = municipality_page_context(request, municipality)
-        for item in context.get("dashboard_charts", []):
+        context = municipality_usage_context(request, municipality)
+        for item in context["dashboard_charts"]:
             if item.key == f"{code}-{chart}":
                 return item.csv_response(f"-{context['dashboard_usage'].as_of.isoformat()}")
         raise Http404("No such chart.")

@@ -9,7 +9,6 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from adoption.views import municipality_section_context
-from dashboards.views import municipality_page_context
 
 from .filters import MunicipalityFilterSet
 from .geo import project
@@ -55,5 +54,4 @@ class MunicipalityDetailView(DetailView):
             for shape in svg.shapes
         ]
         context.update(municipality_section_context(self.request, municipality))
-        context.update(municipality_page_context(self.request, municipality))
         return context

@@ -16,6 +16,7 @@ from tests.adoption_helpers import history
 from tests.dashboard_helpers import MARRIAGE, PERSON, load_regix, load_seos
 
 PAGE = reverse("municipalities:detail", kwargs={"code": "VAR06"})
+USAGE = reverse("dashboards:municipality-usage", kwargs={"code": "VAR06"})
 
 
 @pytest.fixture(autouse=True)
@@ -81,9 +82,16 @@ def test_the_peers_are_of_similar_population_in_the_same_province(usage):
 
 
 def test_signed_in_users_see_the_usage_section_and_anonymous_do_not(client, ministry_user, usage):
-    assert "municipality-peers" not in client.get(PAGE).content.decode()
+    assert 'id="usage"' not in client.get(PAGE).content.decode()
+    assert client.get(USAGE).status_code == 302
     client.force_login(ministry_user)
-    body = client.get(PAGE).content.decode()
+    page = client.get(PAGE).content.decode()
+    assert f'data-fragment="{USAGE}?fragment=1"' in page
+    assert f'href="{USAGE}"' in page  # without JavaScript, a link
+    fragment = client.get(USAGE, {"fragment": "1"}).content.decode()
+    assert "<html" not in fragment
+    body = client.get(USAGE).content.decode()
+    assert "<html" in body
     assert "municipality-peers" in body
     assert "municipality-top-query-types" in body
     assert "chart-VAR06-regix-data" in body
@@ -92,11 +100,11 @@ def test_signed_in_users_see_the_usage_section_and_anonymous_do_not(client, mini
 
 def test_officers_do_not_see_their_peers_stages(client, officer_other, ministry_user, usage):
     client.force_login(officer_other)
-    response = client.get(PAGE)
+    response = client.get(USAGE)
     assert response.context["dashboard_peer_stages"] is False
     assert "В реална употреба" not in response.content.decode().split('id="municipality-peers"')[1]
     client.force_login(ministry_user)
-    assert client.get(PAGE).context["dashboard_peer_stages"] is True
+    assert client.get(USAGE).context["dashboard_peer_stages"] is True
 
 
 def test_a_municipality_chart_downloads_as_csv(client, ministry_user, usage):
@@ -113,11 +121,10 @@ def test_a_municipality_chart_downloads_as_csv(client, ministry_user, usage):
     assert client.get(reverse("dashboards:municipality-chart", args=["VAR06", "regix"])).status_code == 302
 
 
-def test_the_page_adds_a_fixed_number_of_queries(client, ministry_user, usage, django_assert_max_num_queries):
+def test_the_usage_section_does_a_fixed_number_of_queries(client, ministry_user, usage, django_assert_max_num_queries):
     client.force_login(ministry_user)
-    client.get(PAGE)
-    with django_assert_max_num_queries(23):
-        client.get(PAGE)
+    with django_assert_max_num_queries(13):
+        client.get(USAGE, {"fragment": "1"})
     load_regix([(date(2024, 1, 2), "VAR06", qt, 1) for qt in [PERSON, MARRIAGE]], name="more.csv")
-    with django_assert_max_num_queries(23):
-        client.get(PAGE)
+    with django_assert_max_num_queries(13):
+        client.get(USAGE, {"fragment": "1"})

@@ -168,6 +168,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two apps have a "kind" field with different choices (adoption history entries, usage files).
+    "ENUM_NAME_OVERRIDES": {
+        "AdoptionChangeKindEnum": "adoption.choices.ChangeKind",
+        "UsageFileKindEnum": "usage.choices.Kind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

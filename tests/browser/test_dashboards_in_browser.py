@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from accounts.choices import Role
 from tests.adoption_helpers import history
@@ -154,12 +155,31 @@ def test_the_charts_draw_with_bulgarian_months(signed_in):
     assert page.console_errors == []
 
 
+def test_the_municipality_page_loads_its_usage_with_charts(signed_in):
+    page = signed_in
+    recent = timezone.localdate().replace(day=1)
+    load_regix([(recent, "VAR06", PERSON, 12)], name="recent-regix.csv")
+    load_seos([(recent, "VAR06", 3, 4)], name="recent-seos.csv")
+    page.goto(PAGES["municipality"])
+    page.wait_for_selector("#usage[data-loaded='true']")
+    assert page.locator("#municipality-peers tbody tr").count() == 6
+    assert "PersonDataSearch" in page.locator("#municipality-top-query-types").inner_text()
+    assert page.locator("#usage figure.chart canvas").count() == 2
+    drawn = page.evaluate(
+        "Array.from(document.querySelectorAll('#usage canvas')).filter(c => Chart.getChart(c)).length"
+    )
+    assert drawn == 2
+    assert page.console_errors == []
+
+
 def test_no_serious_accessibility_violation_on_any_dashboard_page(signed_in):
     page = signed_in
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, url in PAGES.items():
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if name == "municipality":
+            page.wait_for_selector("#usage[data-loaded='true']")
         assert serious_violations(page) == [], url
         page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"), full_page=True)
     assert page.console_errors == []

@@ -87,8 +87,27 @@
     svg.addEventListener("mouseleave", hide);
   }
 
+  /* A section that loads its content after the page (a municipality's usage): the link inside
+     stays for browsers without JavaScript. */
+  function loadFragment(section) {
+    fetch(section.dataset.fragment, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + section.dataset.fragment); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fallback = section.querySelector(".fragment-fallback");
+        if (fallback) { fallback.remove(); }
+        section.insertAdjacentHTML("beforeend", html);
+        section.querySelectorAll("figure[data-chart]").forEach(drawChart);
+        section.setAttribute("data-loaded", "true");
+      })
+      .catch(function () { section.setAttribute("data-loaded", "failed"); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("figure[data-chart]").forEach(drawChart);
     document.querySelectorAll("figure.national-map").forEach(wireMap);
+    document.querySelectorAll("[data-fragment]").forEach(loadFragment);
   });
 })();
