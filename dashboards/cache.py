@@ -1,7 +1,7 @@
-"""Caching the month-by-month aggregates since 2016, keyed by the version of the data behind them.
+"""Caching the dashboards' aggregates, keyed by the version of the data behind them.
 
-The trends page reads every month of the rollups since 2016; its answer changes only when an
-import succeeds or the adoption history grows. The key holds a data version read in one small
+A dashboard's answer for a date changes only when an import succeeds or the adoption history
+grows, and imports arrive a few times a day while pages are read all day. The key holds a data version read in one small
 query (the last successful import and the last history entry), so a new import or declaration is
 seen on the next request; edits to services and stages (rare, by an administrator) are picked up
 when the entry expires after DASHBOARD_CACHE_SECONDS.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -31,7 +32,7 @@ from .queries import (
     national_figures,
     province_table,
 )
-from .snapshots import USAGE_ROLLUPS, all_services
+from .snapshots import USAGE_ROLLUPS
 from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name
 from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
@@ -84,6 +85,14 @@ class DashboardMixin(LoginRequiredMixin):
     def charts(self) -> list[Chart]:
         return []
 
+    def cached(self, name: str, compute, *parts):
+        """`compute()` for this page's date, cached per data version (see cache.py)."""
+        if settings.DASHBOARD_CACHE_SECONDS <= 0:
+            return compute()
+        if not hasattr(self, "_data_version"):
+            self._data_version = data_version()
+        return cached(name, (self.as_of, *parts), compute, self._data_version)
+
     def chart_csv(self, key: str):
         for chart in self.charts():
             if chart.key == key:
@@ -113,10 +122,10 @@ class OverviewView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        table = municipality_table(self.as_of)
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
         context.update(
-            figures=national_figures(),
-            summary=adoption_summary(self.as_of),
+            figures=self.cached("national_figures", national_figures),
+            summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
             map=maps.map_regix_and_seos(table),
         )
         return context
@@ -132,7 +141,8 @@ class MapView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        services = all_services()
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        services = table.services
         by_code = {s.code: s for s in services}
         colour = self.request.GET.get("colour", "stage")
         colour = colour if colour in self.COLOURINGS else "stage"
@@ -141,7 +151,6 @@ class MapView(DashboardMixin, TemplateView):
         substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
         if substituted:  # only RegiX and SEOS have usage reports to compare with
             service = by_code["regix"]
-        table = municipality_table(self.as_of, services)
         if colour == "stage":
             national = maps.map_by_stage(table, service)
         elif colour == "agreement":
@@ -172,7 +181,7 @@ class ProvinceTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateV
         return f"provinces-{self.as_of.isoformat()}"
 
     def get_table(self, **kwargs):
-        result = province_table(self.as_of)
+        result = self.cached("province_table", lambda: province_table(self.as_of))
         self.result = result
         table = ProvinceAdoptionTable(
             result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
@@ -194,11 +203,11 @@ class MunicipalityTableView(DashboardMixin, ExportMixin, SingleTableMixin, Templ
         return f"municipalities-by-service-{self.as_of.isoformat()}"
 
     def get_table(self, **kwargs):
-        services = all_services()
+        result = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        services = result.services
         self.filter_form = MunicipalityFilterForm(
             self.request.GET, services=services, provinces=Province.objects.only("code", "name_bg", "name_en")
         )
-        result = municipality_table(self.as_of, services)
         rows = result.rows
         if self.filter_form.is_valid():
             data = self.filter_form.cleaned_data
@@ -226,10 +235,8 @@ class TrendsView(DashboardMixin, TemplateView):
     def charts(self) -> list[Chart]:
         if hasattr(self, "_charts"):
             return self._charts
-        version = data_version()
-        trend = cached("adoption_trend", (self.as_of,), lambda: adoption_trend(self.as_of), version)
-        volumes = cached("monthly_volumes", (self.as_of,), lambda: monthly_volumes(self.as_of), version)
-        self.data_version = version
+        trend = self.cached("adoption_trend", lambda: adoption_trend(self.as_of))
+        volumes = self.cached("monthly_volumes", lambda: monthly_volumes(self.as_of))
         month = _("Month")
         charts = [
             Chart(
@@ -287,7 +294,7 @@ class TrendsView(DashboardMixin, TemplateView):
         period = TopUsageForm(self.request.GET, as_of=self.as_of)
         first, last = period.period()
         charts = self.charts()
-        top = cached("top_usage", (first, last), lambda: top_usage(first, last), self.data_version)
+        top = self.cached("top_usage", lambda: top_usage(first, last), first, last)
         context.update(charts=charts, period_form=period, top=top)
         return context
 
@@ -301,7 +308,7 @@ class DiscrepanciesView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["result"] = discrepancies(self.as_of)
+        context["result"] = self.cached("discrepancies", lambda: discrepancies(self.as_of))
         return context
 
 

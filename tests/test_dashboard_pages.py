@@ -291,8 +291,11 @@ QUERY_LIMITS = {
 
 
 @pytest.mark.parametrize(("page", "limit"), QUERY_LIMITS.items())
-def test_dashboard_query_counts_stay_flat(client, ministry_user, usage, page, limit, django_assert_max_num_queries):
-    """The same number of queries with 3 municipalities reporting as with 50 (no query per row)."""
+def test_dashboard_query_counts_stay_flat(
+    client, ministry_user, usage, page, limit, settings, django_assert_max_num_queries
+):
+    """The same number of queries with 3 municipalities reporting as with 50 (no query per row), uncached."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
     client.force_login(ministry_user)
     client.get(reverse(page))  # warm the session and the map's projection cache
     with django_assert_max_num_queries(limit):
@@ -326,3 +329,11 @@ def test_the_cached_trends_show_a_new_import_at_once(client, ministry_user, usag
     assert before == july_total()  # the second answer comes from the cache
     load_regix([(date(2018, 7, 20), "VAR06", PERSON, 1000)], name="late.csv")
     assert july_total() == before + 1000
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_a_second_request_is_answered_from_the_cache(client, ministry_user, usage, page, django_assert_max_num_queries):
+    client.force_login(ministry_user)
+    client.get(reverse(page), {"as_of": "2018-08-31"})
+    with django_assert_max_num_queries(6):  # session, user, data version, and what the page reads itself
+        assert client.get(reverse(page), {"as_of": "2018-08-31"}).status_code == 200

@@ -192,8 +192,8 @@ REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.par
 # the chosen date; an import kind whose last successful batch is older than the max age gets a warning.
 DASHBOARD_OBSERVED_WINDOW_DAYS = env.int("DASHBOARD_OBSERVED_WINDOW_DAYS", default=90)
 DASHBOARD_IMPORT_MAX_AGE_DAYS = env.int("DASHBOARD_IMPORT_MAX_AGE_DAYS", default=3)
-# The trends since 2016 are cached per data version (a new import or declaration shows at once);
-# edits to services and stages show within this many seconds. 0 turns the cache off.
+# Dashboard aggregates are cached per data version (a new import or declaration shows at once);
+# edits to services, stages and boundaries show within this many seconds. 0 turns the cache off.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 LOGGING = {
