@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import MD5, Cast
@@ -95,8 +97,18 @@ def boundaries_version() -> str:
 
 
 def municipality_paths() -> tuple[dict[str, str], str]:
-    """{NSI code: SVG path} and the view box, projected once per version of the boundaries."""
-    svg = _projected(boundaries_version())
+    """{NSI code: SVG path} and the view box, projected once per version of the boundaries.
+
+    The version itself (a digest over 350 kB of GeoJSON) is remembered for DASHBOARD_CACHE_SECONDS:
+    boundaries change only with an EKATTE import.
+    """
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    version = cache.get("dashboards:boundaries-version") if seconds > 0 else None
+    if version is None:
+        version = boundaries_version()
+        if seconds > 0:
+            cache.set("dashboards:boundaries-version", version, seconds)
+    svg = _projected(version)
     return {shape.key: shape.path for shape in svg.shapes}, svg.view_box
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Max, Min, Sum
 
 from adoption.choices import ChangeKind
@@ -18,7 +19,7 @@ from usage.models import ObservedAdoption, RegixMonthlyUsage, SeosMonthlyUsage
 
 from .forms import EARLIEST_AS_OF
 from .queries import MunicipalityRow, municipality_table
-from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_start
+from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_start, window_days
 
 
 def month_points(as_of: date, start: date = EARLIEST_AS_OF) -> tuple[list[date], list[date]]:
@@ -88,6 +89,38 @@ def adoption_trend(as_of: date) -> AdoptionTrend:
 
 
 def _observed_by_month(code: str, months: list[date], days: list[date]) -> list[int]:
+    if connection.vendor == "postgresql":
+        return _observed_by_month_sql(code, days)
+    return _observed_by_month_python(code, months, days)
+
+
+OBSERVED_BY_MONTH_SQL = (
+    "WITH active AS ("
+    "  SELECT municipality_id, month, min(first_day) AS first, max(last_day) AS last FROM __rollup__"
+    "   WHERE first_day IS NOT NULL AND month <= %(last)s GROUP BY municipality_id, month"
+    "), points AS (SELECT unnest(%(days)s::date[]) AS day) "
+    "SELECT p.day, count(DISTINCT a.municipality_id) FROM points p JOIN active a"
+    "  ON a.month >= date_trunc('month', p.day - %(span)s)::date AND a.month <= p.day"
+    "  AND a.last >= p.day - %(span)s AND a.first <= p.day "
+    "GROUP BY p.day"
+)
+
+
+def _observed_by_month_sql(code: str, days: list[date]) -> list[int]:
+    """The same count as the Python version, in one statement: 130 numbers travel instead of 16,000 rows.
+
+    A municipality counts for a day when one of its active months, taken as the span from its
+    first to its last active day, meets the window ending that day (see snapshots.Window).
+    """
+    # The table name is the rollup model's own, quoted; everything else is a parameter.
+    sql = OBSERVED_BY_MONTH_SQL.replace("__rollup__", connection.ops.quote_name(USAGE_ROLLUPS[code]._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"last": days[-1], "days": days, "span": window_days() - 1})
+        counts = dict(cursor.fetchall())
+    return [counts.get(day, 0) for day in days]
+
+
+def _observed_by_month_python(code: str, months: list[date], days: list[date]) -> list[int]:
     rollup = USAGE_ROLLUPS[code]
     active: dict[date, dict[int, tuple[date, date]]] = defaultdict(dict)
     rows = (
