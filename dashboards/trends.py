@@ -4,13 +4,12 @@ municipalities whose declared stage and observed use disagree. Typed functions, 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Max, Min, Sum
 
 from adoption.choices import ChangeKind
 from adoption.models import AdoptionChange
@@ -83,66 +82,32 @@ def adoption_trend(as_of: date) -> AdoptionTrend:
             cumulative.append(running)
         base = total if firsts[service.code] else 0
         declared = [base + (cumulative[i - 1] if (i := bisect_right(dates, day)) else 0) for day in days]
-        observed = _observed_by_month(service.code, months, days) if service.code in USAGE_ROLLUPS else None
+        observed = _observed_by_month(service.code, days) if service.code in USAGE_ROLLUPS else None
         result.append(ServiceTrend(code=service.code, name=service.name, declared=declared, observed=observed))
     return AdoptionTrend(months=months, services=result)
 
 
-def _observed_by_month(code: str, months: list[date], days: list[date]) -> list[int]:
-    if connection.vendor == "postgresql":
-        return _observed_by_month_sql(code, days)
-    return _observed_by_month_python(code, months, days)
+def _observed_by_month(code: str, days: list[date]) -> list[int]:
+    """How many municipalities used the service in the window ending on each day.
 
-
-OBSERVED_BY_MONTH_SQL = (
-    "WITH active AS ("
-    "  SELECT municipality_id, month, min(first_day) AS first, max(last_day) AS last FROM __rollup__"
-    "   WHERE first_day IS NOT NULL AND month <= %(last)s GROUP BY municipality_id, month"
-    "), points AS (SELECT unnest(%(days)s::date[]) AS day) "
-    "SELECT p.day, count(DISTINCT a.municipality_id) FROM points p JOIN active a"
-    "  ON a.month >= date_trunc('month', p.day - %(span)s)::date AND a.month <= p.day"
-    "  AND a.last >= p.day - %(span)s AND a.first <= p.day "
-    "GROUP BY p.day"
-)
-
-
-def _observed_by_month_sql(code: str, days: list[date]) -> list[int]:
-    """The same count as the Python version, in one statement: 130 numbers travel instead of 16,000 rows.
-
-    A municipality counts for a day when one of its active months, taken as the span from its
-    first to its last active day, meets the window ending that day (see snapshots.Window).
+    An active month (first and last active day, over all its query types) meets the window ending
+    on day p exactly when first <= p <= last + (window - 1): a window of 31 days or more is longer
+    than any month, so one of the two days falls inside it. One query; each row touches at most
+    four of the month-end days.
     """
-    # The table name is the rollup model's own, quoted; everything else is a parameter.
-    sql = OBSERVED_BY_MONTH_SQL.replace("__rollup__", connection.ops.quote_name(USAGE_ROLLUPS[code]._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"last": days[-1], "days": days, "span": window_days() - 1})
-        counts = dict(cursor.fetchall())
-    return [counts.get(day, 0) for day in days]
-
-
-def _observed_by_month_python(code: str, months: list[date], days: list[date]) -> list[int]:
-    rollup = USAGE_ROLLUPS[code]
-    active: dict[date, dict[int, tuple[date, date]]] = defaultdict(dict)
+    span = timedelta(days=window_days() - 1)
+    seen: list[set[int]] = [set() for _ in days]
     rows = (
-        rollup.objects.filter(first_day__isnull=False, month__lte=days[-1])
+        USAGE_ROLLUPS[code]
+        .objects.filter(first_day__isnull=False, first_day__lte=days[-1])
         .values("municipality_id", "month")
         .annotate(first=Min("first_day"), last=Max("last_day"))
-        .values_list("municipality_id", "month", "first", "last")
+        .values_list("municipality_id", "first", "last")
     )
-    for municipality_id, month, first, last in rows:
-        active[month][municipality_id] = (first, last)
-    counts = []
-    for day in days:
-        window = Window.ending(day)
-        seen: set[int] = set()
-        month = window.first_month
-        while month <= window.last_month:
-            for municipality_id, (first, last) in active.get(month, {}).items():
-                if window.start <= last and first <= window.end:
-                    seen.add(municipality_id)
-            month = add_months(month, 1)
-        counts.append(len(seen))
-    return counts
+    for municipality_id, first, last in rows:
+        for i in range(bisect_left(days, first), bisect_right(days, last + span)):
+            seen[i].add(municipality_id)
+    return [len(municipalities) for municipalities in seen]
 
 
 @dataclass(frozen=True)
@@ -209,51 +174,42 @@ class TopUsage:
 
 
 def top_usage(first_month: date, last_month: date, limit: int = 10) -> TopUsage:
-    """The registers and query types with the most RegiX queries in the months [first, last]."""
-    rows = list(
-        RegixMonthlyUsage.objects.filter(month__gte=first_month, month__lte=last_month)
-        .values("query_type_id")
+    """The registers and query types with the most RegiX queries in the months [first, last].
+
+    One query grouped by query type and municipality (a few thousand rows), then totals and the
+    number of municipalities per query type and per register.
+    """
+    rows = (
+        RegixMonthlyUsage.objects.filter(month__gte=first_month, month__lte=last_month, requests__gt=0)
+        .values("query_type_id", "municipality_id")
         .annotate(total=Sum("requests"))
-        .values_list("query_type_id", "total")
+        .values_list("query_type_id", "municipality_id", "total")
     )
-    types = {q.id: q for q in QueryType.objects.select_related("register").filter(id__in=[r[0] for r in rows])}
-    by_register: dict[int, int] = defaultdict(int)
-    for type_id, total in rows:
-        by_register[types[type_id].register_id] += total
-    users = _users_per_query_type(first_month, last_month)
-    register_users = _users_per_register(first_month, last_month)
-    ranked_types = sorted(rows, key=lambda r: -r[1])[:limit]
-    ranked_registers = sorted(by_register.items(), key=lambda r: -r[1])[:limit]
+    per_type: dict[int, int] = defaultdict(int)
+    type_users: dict[int, set[int]] = defaultdict(set)
+    for type_id, municipality_id, total in rows:
+        per_type[type_id] += total
+        type_users[type_id].add(municipality_id)
+    types = QueryType.objects.select_related("register").in_bulk(list(per_type))
+    per_register: dict[int, int] = defaultdict(int)
+    register_users: dict[int, set[int]] = defaultdict(set)
+    for type_id, total in per_type.items():
+        per_register[types[type_id].register_id] += total
+        register_users[types[type_id].register_id] |= type_users[type_id]
     registers = {t.register_id: t.register for t in types.values()}
+    ranked_types = sorted(per_type.items(), key=lambda r: (-r[1], r[0]))[:limit]
+    ranked_registers = sorted(per_register.items(), key=lambda r: (-r[1], r[0]))[:limit]
     return TopUsage(
         first_month=first_month,
         last_month=last_month,
         registers=[
-            Ranked(registers[r].code, registers[r].name, registers[r].owner, total, register_users.get(r, 0))
+            Ranked(registers[r].code, registers[r].name, registers[r].owner, total, len(register_users[r]))
             for r, total in ranked_registers
         ],
         query_types=[
-            Ranked(types[t].short_name, types[t].name, types[t].register.code, total, users.get(t, 0))
+            Ranked(types[t].short_name, types[t].name, types[t].register.code, total, len(type_users[t]))
             for t, total in ranked_types
         ],
-    )
-
-
-def _users_per_query_type(first_month: date, last_month: date) -> dict[int, int]:
-    return dict(
-        RegixMonthlyUsage.objects.filter(month__gte=first_month, month__lte=last_month, requests__gt=0)
-        .values("query_type_id")
-        .annotate(n=Count("municipality_id", distinct=True))
-        .values_list("query_type_id", "n")
-    )
-
-
-def _users_per_register(first_month: date, last_month: date) -> dict[int, int]:
-    return dict(
-        RegixMonthlyUsage.objects.filter(month__gte=first_month, month__lte=last_month, requests__gt=0)
-        .values("query_type__register_id")
-        .annotate(n=Count("municipality_id", distinct=True))
-        .values_list("query_type__register_id", "n")
     )
 
 
