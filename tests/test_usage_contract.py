@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import QueryType, Register
 from municipalities.models import Municipality
 from tests.usage_support import MARRIAGE, PERSON, import_file, import_text, usage_storage, write  # noqa: F401
-from usage import services
+from usage import ingest, services
 from usage.choices import Kind, Status
 from usage.models import (
     ObservedAdoption,
@@ -20,8 +20,17 @@ from usage.models import (
     SeosDailyUsage,
     SeosMonthlyUsage,
 )
+from usage.reader import UsageFileReader
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["postgres-parse", "python-parse"])
+def parser(request, monkeypatch):
+    """Every rule holds on both paths: PostgreSQL parsing a plain CSV, and the Python reader."""
+    if request.param == "python-parse":
+        monkeypatch.setattr(UsageFileReader, "raw_copy_options", lambda self: None)
+    return request.param
 
 
 def regix_figures() -> dict[tuple[str, str, str], tuple[int, int]]:
@@ -371,3 +380,23 @@ def test_every_municipality_code_resolves(tmp_path):
     batch = import_text(tmp_path, text)
     assert batch.rows_accepted == 265
     assert ObservedAdoption.objects.filter(service="seos").count() == 265
+
+
+def test_a_plain_csv_is_parsed_by_postgresql_and_a_quoted_one_by_python(tmp_path, monkeypatch, parser):
+    paths = []
+    real = ingest._stage_by_postgres
+
+    def spy(cursor, reader):
+        paths.append((reader.path.name.split("-", 1)[1], real(cursor, reader)))
+        return paths[-1][1]
+
+    monkeypatch.setattr(ingest, "_stage_by_postgres", spy)
+    header = "date,municipality,operation,requests\n"
+    import_text(tmp_path, header + f"2024-03-04,VAR06,{PERSON},1\n2024-03-05,Бяла,{PERSON},1\n", name="plain.csv")
+    import_text(tmp_path, header + f'2024-03-04,VAR06,"{PERSON}",1\n', name="quoted.csv")
+    import_text(tmp_path, header + f"2024-03-04,VAR06,{PERSON},1\n\n2024-03-06,VAR06,{PERSON},1\n", name="gap.csv")
+    if parser == "python-parse":
+        assert paths == []
+    else:
+        assert paths == [("plain.csv", True), ("gap.csv", False)]
+    assert regix_figures()[("2024-03-06", "VAR06", PERSON)] == (1, 0)

@@ -309,3 +309,29 @@ def test_batch_lists_make_the_same_few_queries_for_1_or_50_batches(
         response = api.get("/api/usage-files/")
     assert response.json()["count"] == count
     assert response.json()["results"][0]["uploaded_by"] == "ministry"
+
+
+def test_the_command_keeps_the_file_pending_when_the_queue_is_down(tmp_path, monkeypatch):
+    from usage import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(tasks.ingest_batch, "apply_async", broker_down)
+    out = io.StringIO()
+    call_command("ingest_usage", str(write(tmp_path, "march.csv", GOOD)), "--wait", stdout=out)
+    assert "pending" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.queued_at) == (Status.PENDING, None)
+
+
+def test_the_scan_command_picks_up_the_inbox_now(tmp_path, django_capture_on_commit_callbacks):
+    inbox = services.inbox_dirs()["inbox"]
+    write(inbox, "april.csv", GOOD)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("scan_usage_inbox", stdout=out)
+    assert "1 file(s) picked up" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert (batch.file_name, batch.door, batch.status) == ("april.csv", Door.INBOX, Status.SUCCEEDED)
+    assert not (inbox / "april.csv").exists()

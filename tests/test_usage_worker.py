@@ -118,3 +118,21 @@ def test_a_batch_is_claimed_by_one_worker_only(tmp_path):
     assert services.process(batch.pk) is None
     batch.refresh_from_db()
     assert (batch.status, batch.attempts, batch.claim_token) == (Status.RUNNING, 1, first.claim_token)
+
+
+@pytest.mark.django_db
+def test_a_running_batch_whose_worker_died_is_requeued_and_completed(tmp_path, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    path = write(tmp_path, "a.csv", "date,municipality,sent,received\n2024-03-04,VAR06,1,2\n")
+    batch = services.receive_path(path, door=Door.CLI, queue=False)
+    assert services.claim(batch.pk) is not None  # a worker took it ... and died
+    assert services.requeue_batches() == 0, "a running batch is left alone until it is stale"
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        started_at=timezone.now() - timedelta(seconds=settings.USAGE_STALE_AFTER_SECONDS + 1)
+    )
+    assert services.requeue_batches() == 1  # eager in tests: the retry runs right here
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, batch.rows_accepted) == (Status.SUCCEEDED, 2, 1)

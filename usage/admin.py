@@ -1,15 +1,8 @@
 from django.contrib import admin
 
-from .models import ImportBatch, ObservedAdoption, RejectedRow
+from .models import ImportBatch, ObservedAdoption
 
-
-class RejectedRowInline(admin.TabularInline):
-    model = RejectedRow
-    fields = ["line", "raw", "reason"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    show_change_link = False
+# Rejected rows are not an inline: a bad file may have a million of them. The batch page pages them.
 
 
 @admin.register(ImportBatch)

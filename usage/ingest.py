@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,24 +87,10 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     4. recompute the rollups of the touched groups; 5. recompute the touched municipalities' adoption."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
-    postgres = connection.vendor == "postgresql"
     clock = _Clock()
     with connection.cursor() as cursor:
-        if postgres:
-            # One import of a kind at a time: the plain-insert path below relies on it, and two
-            # concurrent upserts of overlapping keys could deadlock.
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
-            # Room to add up and join a million rows in memory; no JIT for these one-off statements.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
-        for table in (STAGE, GROUPS):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
-            "line integer, raw text, reason text)"
-        )
-        cursor.execute(f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer)")
-        _copy(cursor, STAGE, ["d", "m", "q", "a", "b", "line", "raw", "reason"], reader.stage_chunks(COPY_CHUNK_ROWS))
+        _prepare(cursor, kind)
+        by_postgres = _stage(cursor, reader)
         clock.lap("read and stage")
         cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
         cursor.execute(
@@ -112,25 +99,13 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
             [batch.pk],
         )
         clock.lap("rejected rows")
-        if not reader.groups:
+        span = _collect_groups(cursor, reader, by_postgres)
+        if span is None:
             return 0
-        _copy(cursor, GROUPS, ["month", "m", "q"], _group_lines(reader.groups))
-        if postgres:
-            cursor.execute(f"ANALYZE {GROUPS}")
-        months = sorted({month for month, _m, _q in reader.groups})
-        span = {"lo": months[0], "hi": _month_after(months[-1])}
-        source = sql["sum" if reader.maybe_duplicates else "rows"]
-        cursor.execute(sql["any_stored"], span)
-        months_were_empty = cursor.fetchone() is None
-        if months_were_empty:
-            # Nothing stored for these months yet (the usual new export): a plain insert, no conflicts.
-            cursor.execute(sql["insert"] + source)
-        else:
-            cursor.execute(sql["insert"] + source + sql["on_conflict"])
-        keys = cursor.rowcount
+        keys, from_stage = _replace_daily(cursor, sql, span, reader.maybe_duplicates)
         clock.lap("daily facts")
-        if months_were_empty and not reader.maybe_duplicates:
-            # The file's rows are then all there is in those months: total them without a read-back.
+        if from_stage:
+            # The file's rows are all there is in those months: total them without a read-back.
             cursor.execute(sql["monthly_from_stage"].format(month=_month("d")))
         else:
             cursor.execute(sql["monthly"].format(month=_month("f.date")), span)
@@ -139,6 +114,69 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         clock.lap("observed adoption")
     logger.info("Usage batch %s: %s", batch.pk, clock)
     return max(keys, 0)
+
+
+def _prepare(cursor, kind: str) -> None:
+    if connection.vendor == "postgresql":
+        # One import of a kind at a time: the plain-insert path relies on it, and two concurrent
+        # upserts of overlapping keys could deadlock.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
+        # Room to add up and join a million rows in memory; no JIT for these one-off statements.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+    for table in (STAGE, GROUPS):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
+        "line integer, raw text, reason text)"
+    )
+    cursor.execute(f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer)")
+
+
+def _stage(cursor, reader: UsageFileReader) -> bool:
+    """Every data row into the staging table; True when PostgreSQL parsed the file itself."""
+    if connection.vendor == "postgresql" and reader.raw_copy_options() is not None:
+        if _stage_by_postgres(cursor, reader):
+            return True
+    columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
+    _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))
+    return False
+
+
+def _collect_groups(cursor, reader: UsageFileReader, by_postgres: bool) -> dict[str, str] | None:
+    """The touched (month, municipality, query type) groups; returns the months' date span, if any."""
+    if by_postgres:
+        cursor.execute(f"INSERT INTO {GROUPS} SELECT DISTINCT {_month('d')}, m, q FROM {STAGE} WHERE reason IS NULL")
+    else:
+        _copy(cursor, GROUPS, ["month", "m", "q"], _group_lines(reader.groups))
+    cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
+    first_month, last_month = cursor.fetchone()
+    if first_month is None:
+        return None
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {GROUPS}")
+    return {"lo": str(first_month), "hi": _month_after(str(last_month))}
+
+
+def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates: bool) -> tuple[int, bool]:
+    """Replace the stored figures of the file's keys; returns (keys written, whether the rollups may
+    be totalled from the staged rows, i.e. those months held nothing before and no key came twice).
+
+    The Python reader knows whether a key came twice; after a PostgreSQL parse a plain insert is tried
+    first, and a duplicate key (unique or cardinality violation) sends it to the adding-up variant."""
+    cursor.execute(sql["any_stored"], span)
+    months_were_empty = cursor.fetchone() is None
+    # Nothing stored for these months yet (the usual new export): a plain insert, no conflicts.
+    upsert = "" if months_were_empty else sql["on_conflict"]
+    if not duplicates:
+        try:
+            with transaction.atomic():
+                cursor.execute(sql["insert"] + sql["rows"] + upsert)
+                return cursor.rowcount, months_were_empty
+        except DatabaseError:
+            pass
+    cursor.execute(sql["insert"] + sql["sum"] + upsert)
+    return cursor.rowcount, False
 
 
 class _Clock:
@@ -155,6 +193,156 @@ class _Clock:
 
     def __str__(self) -> str:
         return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps.items())
+
+
+class _Fallback(Exception):
+    """PostgreSQL could not parse the file as plain CSV: the Python reader takes over."""
+
+
+RAW = "usage_stage_raw"
+LOOKUPS = {
+    "date": ("usage_stage_dates", "raw text PRIMARY KEY, day date, month date"),
+    "municipality": ("usage_stage_municipalities", "raw text PRIMARY KEY, id integer"),
+    "operation": ("usage_stage_operations", "raw text PRIMARY KEY, id integer"),
+    "count": ("usage_stage_counts", "raw text PRIMARY KEY, n bigint"),
+}
+COUNT_COLUMNS = {Kind.REGIX: ("requests", "errors"), Kind.SEOS: ("sent", "received")}
+
+
+def _stage_by_postgres(cursor, reader: UsageFileReader) -> bool:
+    """Let COPY parse a plain CSV and SQL check it, row for row as the Python reader would:
+
+    1. COPY the file's bytes into a table of text columns (row n is line n + 1);
+    2. check each distinct date, municipality and operation in Python (a few hundred values);
+    3. move every row that passes the checks to the staging table in one statement;
+    4. hand the rows that did not pass to the Python rules, which accept or reject them with the reason.
+    Returns False (and leaves nothing behind) when the file is not plain enough: the Python path runs.
+    """
+    try:
+        with transaction.atomic():
+            _copy_raw(cursor, reader)
+            _load_lookups(cursor, reader)
+            cursor.execute(_valid_rows_sql(reader))
+            accepted = cursor.rowcount
+            if accepted > reader.raw_data_rows:
+                raise _Fallback("more rows passed the checks than were read")
+            reader.info.rows_read = reader.raw_data_rows
+            if accepted != reader.raw_data_rows:
+                _stage_flagged_rows(cursor, reader)
+    except (_Fallback, DatabaseError, psycopg.Error) as error:
+        logger.info("PostgreSQL cannot parse %s itself (%s): reading it in Python", reader.path.name, error)
+        reader.info.rows_read = reader.info.rows_rejected = 0
+        return False
+    return True
+
+
+def _columns(reader: UsageFileReader) -> dict[str, str]:
+    return {name: f"c{index}" for index, name in enumerate(reader.info.columns)}
+
+
+def _copy_raw(cursor, reader: UsageFileReader) -> None:
+    columns = list(_columns(reader).values())
+    cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {RAW} (line integer GENERATED ALWAYS AS IDENTITY, "
+        + ", ".join(f"{column} text" for column in columns)
+        + ")"
+    )
+    with cursor.cursor.copy(f"COPY {RAW} ({', '.join(columns)}) FROM STDIN ({reader.raw_copy_options()})") as copy:
+        for chunk in reader.raw_bytes():
+            copy.write(chunk)
+    cursor.execute(f"SELECT count(*) FROM {RAW}")
+    if cursor.fetchone()[0] != reader.raw_data_rows:
+        raise _Fallback("a line is not a row (an end-of-data marker?)")
+
+
+def _load_lookups(cursor, reader: UsageFileReader) -> None:
+    """The distinct raw values of each checked column, judged by the Python rules, as join tables.
+
+    One scan collects every column's distinct values (grouping sets); the Python rules then judge a
+    few hundred values instead of a million rows."""
+    columns = _columns(reader)
+    checked = {"date": ["date"], "municipality": ["municipality"], "count": list(COUNT_COLUMNS[Kind(reader.info.kind)])}
+    if reader.info.kind == Kind.REGIX:
+        checked["operation"] = ["operation"]
+    sources = [columns[name] for names in checked.values() for name in names if name in columns]
+    cursor.execute(
+        f"SELECT {', '.join(f'GROUPING({source})' for source in sources)}, {', '.join(sources)} "
+        f"FROM {RAW} GROUP BY GROUPING SETS ({', '.join(f'({source})' for source in sources)})"
+    )
+    distinct: dict[str, set[str | None]] = {source: set() for source in sources}
+    for row in cursor.fetchall():
+        flags, values = row[: len(sources)], row[len(sources) :]
+        index = flags.index(0)
+        distinct[sources[index]].add(values[index])
+    checks = {
+        "date": reader.check_dates,
+        "municipality": reader.check_municipalities,
+        "count": reader.check_counts,
+        "operation": reader.check_operations,
+    }
+    for name, names in checked.items():
+        table, definition = LOOKUPS[name]
+        values = set().union(*(distinct[columns[column]] for column in names if column in columns))
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
+        lines = "".join(checks[name](sorted(values, key=str)))
+        if lines:
+            _copy(cursor, table, [part.split()[0] for part in definition.split(", ")], iter([lines]))
+        cursor.execute(f"ANALYZE {table}")
+    cursor.execute(f"ANALYZE {RAW}")
+
+
+def _row_checks(reader: UsageFileReader) -> tuple[str, list[str], str, str, str]:
+    """(joins, their aliases, the condition between counts, count a, count b) for this kind's raw rows.
+
+    Every value is checked by joining to the table of its column's valid distinct values, so no regular
+    expression or cast runs per row; a row that misses a join is left for the Python rules."""
+    c = _columns(reader)
+    counts = LOOKUPS["count"][0]
+    joins = [
+        f"JOIN {LOOKUPS['date'][0]} ld ON ld.raw = r.{c['date']}",
+        f"JOIN {LOOKUPS['municipality'][0]} lm ON lm.raw = r.{c['municipality']}",
+    ]
+    aliases = ["ld", "lm"]
+    if reader.info.kind == Kind.REGIX:
+        joins += [
+            f"JOIN {LOOKUPS['operation'][0]} lo ON lo.raw = r.{c['operation']}",
+            f"JOIN {counts} la ON la.raw = r.{c['requests']}",
+        ]
+        aliases += ["lo", "la"]
+        if "errors" not in c:
+            return " ".join(joins) + " ", aliases, "true", "la.n", "0"
+        joins.append(f"JOIN {counts} lb ON lb.raw = r.{c['errors']}")
+        aliases.append("lb")
+        return " ".join(joins) + " ", aliases, "lb.n <= la.n", "la.n", "lb.n"
+    joins += [f"JOIN {counts} la ON la.raw = r.{c['sent']}", f"JOIN {counts} lb ON lb.raw = r.{c['received']}"]
+    aliases += ["la", "lb"]
+    return " ".join(joins) + " ", aliases, "true", "la.n", "lb.n"
+
+
+def _valid_rows_sql(reader: UsageFileReader) -> str:
+    joins, _aliases, ok, a, b = _row_checks(reader)
+    operation = "lo.id" if reader.info.kind == Kind.REGIX else "NULL::integer"
+    return (
+        f"INSERT INTO {STAGE} (d, m, q, a, b) SELECT ld.day, lm.id, {operation}, {a}, {b} "
+        f"FROM {RAW} r {joins}WHERE {ok}"
+    )
+
+
+def _stage_flagged_rows(cursor, reader: UsageFileReader) -> None:
+    """The rows the SQL check did not pass, read through a server-side cursor, judged in Python."""
+    joins, aliases, ok, _a, _b = _row_checks(reader)
+    columns = ", ".join(f"r.{column}" for column in _columns(reader).values())
+    left_joins = joins.replace("JOIN ", "LEFT JOIN ")
+    missing = " OR ".join(f"{alias}.raw IS NULL" for alias in aliases)
+    query = f"SELECT r.line, {columns} FROM {RAW} r {left_joins}WHERE {missing} OR NOT ({ok}) ORDER BY r.line"
+    stage_columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
+    with connection.chunked_cursor() as flagged:
+        flagged.execute(query)
+        while rows := flagged.fetchmany(COPY_CHUNK_ROWS):
+            lines = "".join(reader.stage_flagged(line + 1, fields) for line, *fields in rows)
+            _copy(cursor, STAGE, stage_columns, iter([lines]))
 
 
 def _copy(cursor, table: str, columns: list[str], chunks: Iterator[str]) -> None:

@@ -100,9 +100,20 @@ def _open_binary(path: Path) -> tuple[IO[bytes], bool]:
     return handle, False
 
 
-def detect_encoding(path: Path) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class Scan:
+    """What one pass over the bytes found: the encoding, and whether PostgreSQL could parse the file."""
+
+    encoding: str
+    compressed: bool
+    has_quotes: bool
+    lines: int  # physical lines, counting an unterminated last one
+
+
+def detect_encoding(path: Path) -> Scan:
     """UTF-8 (with or without BOM) if every byte decodes as such, else Windows-1251; one streaming pass."""
     binary, compressed = _open_binary(path)
+    has_quotes, newlines, last = False, 0, b""
     try:
         with binary:
             head = binary.read(CHUNK)
@@ -134,6 +145,10 @@ def detect_encoding(path: Path) -> tuple[str, bool]:
                             _("Undecodable bytes: the file is neither UTF-8 nor Windows-1251 (byte %(offset)d).")
                             % {"offset": offset + error.start}
                         ) from None
+                if is_utf8:
+                    has_quotes = has_quotes or b'"' in chunk
+                    newlines += chunk.count(b"\n")
+                    last = chunk[-1:]
                 offset += len(chunk)
                 chunk = binary.read(CHUNK)
             if is_utf8:
@@ -142,9 +157,22 @@ def detect_encoding(path: Path) -> tuple[str, bool]:
         raise UnreadableFile(_("The file ends in the middle of a UTF-8 character.")) from None
     except (OSError, EOFError, zlib.error) as error:
         raise UnreadableFile(_("The file cannot be decompressed: %(error)s") % {"error": error}) from None
-    if is_utf8:
-        return ("utf-8-sig" if bom else "utf-8"), compressed
-    return "cp1251", compressed
+    if not is_utf8:  # counted again from the start after the switch to Windows-1251
+        has_quotes, newlines, last = _count_again(path)
+    lines = newlines + (1 if last not in (b"", b"\n") else 0)
+    encoding = ("utf-8-sig" if bom else "utf-8") if is_utf8 else "cp1251"
+    return Scan(encoding, compressed, has_quotes, lines)
+
+
+def _count_again(path: Path) -> tuple[bool, int, bytes]:
+    binary, _compressed = _open_binary(path)
+    has_quotes, newlines, last = False, 0, b""
+    with binary:
+        while chunk := binary.read(CHUNK):
+            has_quotes = has_quotes or b'"' in chunk
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return has_quotes, newlines, last
 
 
 def _copy_text(value: str) -> str:
@@ -174,8 +202,9 @@ class UsageFileReader:
 
     def open(self) -> FileInfo:
         """Detect the encoding, the container and the delimiter, read the header and settle the kind."""
-        encoding, compressed = detect_encoding(self.path)
-        self.info.encoding, self.info.compressed = encoding, compressed
+        self.scan = scan = detect_encoding(self.path)
+        encoding = scan.encoding
+        self.info.encoding, self.info.compressed = encoding, scan.compressed
         binary, _compressed = _open_binary(self.path)
         self._text = io.TextIOWrapper(binary, encoding=encoding, newline="")
         self._line_no = 0
@@ -263,6 +292,57 @@ class UsageFileReader:
                 _("Required column(s) missing for a %(kind)s file: %(columns)s.")
                 % {"kind": Kind(kind).label, "columns": ", ".join(missing)}
             )
+
+    # -- letting PostgreSQL parse a plain file -----------------------------------------------------
+
+    def raw_copy_options(self) -> str | None:
+        """COPY options when PostgreSQL can parse the file itself: a CSV without quotes whose header is
+        line 1, so row n is line n + 1. None otherwise (the Python path reads it)."""
+        if self.info.container != "csv" or self.scan.has_quotes or self._line_no != 1:
+            return None
+        encoding = "WIN1251" if self.info.encoding == "cp1251" else "UTF8"
+        return f"FORMAT csv, HEADER true, DELIMITER '{self.info.delimiter}', ENCODING '{encoding}'"
+
+    @property
+    def raw_data_rows(self) -> int:
+        return self.scan.lines - 1
+
+    def raw_bytes(self) -> Iterator[bytes]:
+        binary, _compressed = _open_binary(self.path)
+        with binary:
+            while chunk := binary.read(CHUNK):
+                yield chunk
+
+    def check_dates(self, values: list[str | None]) -> Iterator[str]:
+        """COPY lines `raw, iso day, month` of the distinct raw dates that are valid."""
+        for raw in values:
+            iso, _error = self._date(raw or "")
+            if iso is not None:
+                yield f"{_copy_text(raw)}\t{iso}\t{iso[:8]}01\n"
+
+    def check_municipalities(self, values: list[str | None]) -> Iterator[str]:
+        for raw in values:
+            pk, _error = self._municipality(raw or "")
+            if pk is not None:
+                yield f"{_copy_text(raw)}\t{pk}\n"
+
+    def check_operations(self, values: list[str | None]) -> Iterator[str]:
+        for raw in values:
+            pk, _error = self._operation(raw or "")
+            if pk is not None:
+                yield f"{_copy_text(raw)}\t{pk}\n"
+
+    def check_counts(self, values: list[str | None]) -> Iterator[str]:
+        for raw in values:
+            number, _error = _count("count", raw or "")
+            if number is not None and raw:
+                yield f"{_copy_text(raw)}\t{int(number)}\n"
+
+    def stage_flagged(self, line_no: int, fields: tuple[str | None, ...]) -> str:
+        """A row the SQL check did not accept: the full Python rules decide (and word the reason)."""
+        values = ["" if value is None else value for value in fields]
+        validate = self._validate_regix if self.info.kind == Kind.REGIX else self._validate_seos
+        return self._stage_line(line_no, self.info.delimiter.join(values), values, validate)
 
     # -- rows ------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         missing = [str(path) for path in files if not path.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)} — nothing was imported.")
-        failed = 0
+        failed = pending = 0
         for path in files:
             if options["skip_imported"] and services.already_imported(path):
                 self.stdout.write(f"{path.name}: already imported, skipped")
@@ -38,12 +38,23 @@ class Command(BaseCommand):
             batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
             queued = services.enqueue(batch.pk)
             self.stdout.write(f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)"))
+            if not queued:
+                pending += 1
+                continue
             if wait:
                 batch = self._wait(batch, timeout)
                 failed += batch.status != Status.SUCCEEDED
                 self._report(batch)
         if failed:
             raise CommandError(f"{failed} of {len(files)} file(s) failed: see the batches above.")
+        if pending:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{pending} file(s) kept as pending batches: the task queue is unavailable; "
+                    "the beat task requeue_batches queues them when it is back."
+                )
+            )
+            return
         self.stdout.write(self.style.SUCCESS("Done." if wait else "Queued."))
 
     def _wait(self, batch: ImportBatch, timeout: int) -> ImportBatch:
