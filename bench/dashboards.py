@@ -6,9 +6,9 @@ Run on a scratch PostgreSQL database (it empties the usage tables and reseeds de
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench_dash .venv/bin/python bench/dashboards.py
 
 1. reference data, services and the demo adoption histories;
-2. five years of daily usage for all 265 municipalities (RegiX per query type, SEOS), written as
-   one file per kind and year and loaded through the portal's own import (receive, claim, ingest:
-   daily facts, monthly rollups, observed adoption), as the operators' files would be;
+2. five years of daily usage for all 265 municipalities from the usage app's demo generator
+   (RegiX per query type, SEOS; one file per kind and month, `--scale full`), loaded through the
+   portal's own import (receive, claim, ingest: daily facts, monthly rollups, observed adoption);
 3. each dashboard page requested 50 times through the Django test client (server time: the
    request through the whole middleware stack and the template), median and p95;
 4. for each page, the raw SQL aggregate over the daily facts that the page's rollup query
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -59,79 +58,26 @@ def ensure_reference_data() -> None:
         call_command("seed_demo_adoption", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def adoption_dates(service_code: str) -> dict[str, date]:
-    """The day each municipality first reached an adopted stage of the service (demo history)."""
-    from adoption.choices import ChangeKind
-    from adoption.models import AdoptionChange
+def generate_files(out: Path, first_day: date, last_day: date, scale: str) -> list[Path]:
+    """The usage app's demo files (one per month and kind, timeline-consistent), as operators send them."""
+    from usage.demo import generate
 
-    first: dict[str, date] = {}
-    for code, day in (
-        AdoptionChange.objects.filter(
-            kind=ChangeKind.STAGE, service__code=service_code, to_stage__counts_as_adopted=True
-        )
-        .order_by("effective_date")
-        .values_list("municipality__code", "effective_date")
-    ):
-        first.setdefault(code, day)
-    return first
+    return generate(out, first_day, last_day, scale=scale)
 
 
-def generate_files(out: Path, first_day: date, last_day: date, types_per_municipality: int) -> list[tuple[str, Path]]:
-    """Usage consistent with the demo adoption: a municipality queries RegiX from the day its stage
-    counts as adopted (a few a little earlier, a few stopping), SEOS likewise; weekdays only."""
-    from catalog.models import QueryType
-    from municipalities.models import Municipality
-
-    rng = random.Random(2018)  # noqa: S311 - benchmark data
-    municipalities = list(Municipality.objects.order_by("code").values_list("code", "population"))
-    operations = list(QueryType.objects.order_by("operation").values_list("operation", flat=True))
-    regix_from, seos_from = adoption_dates("regix"), adoption_dates("seos")
-    plans = {}
-    for code, population in municipalities:
-        stop = last_day - timedelta(days=rng.randint(100, 400)) if rng.random() < 0.04 else None
-        early = timedelta(days=rng.randint(20, 200)) if rng.random() < 0.03 else timedelta(0)
-        types = rng.sample(operations, k=min(len(operations), max(2, types_per_municipality + rng.randint(-3, 3))))
-        scale = max(1, population // 4000)
-        plans[code] = (regix_from.get(code), seos_from.get(code), stop, early, types, scale)
-    files: list[tuple[str, Path]] = []
-    year = first_day.year
-    while year <= last_day.year:
-        start, end = max(first_day, date(year, 1, 1)), min(last_day, date(year, 12, 31))
-        regix_path, seos_path = out / f"regix-{year}.csv", out / f"seos-{year}.csv"
-        with regix_path.open("w") as regix, seos_path.open("w") as seos:
-            regix.write("date,municipality,operation,requests,errors\n")
-            seos.write("date,municipality,sent,received\n")
-            day = start
-            while day <= end:
-                if day.weekday() < 5:
-                    iso = day.isoformat()
-                    for code, (r_from, s_from, stop, early, types, scale) in plans.items():
-                        if stop and day > stop:
-                            continue
-                        if r_from and day >= r_from - early:
-                            for operation in types:
-                                requests = rng.randrange(0, 12 * scale)
-                                if requests:
-                                    regix.write(f"{iso},{code},{operation},{requests},{requests // 40}\n")
-                        if s_from and day >= s_from - early:
-                            seos.write(f"{iso},{code},{rng.randrange(0, 6 * scale)},{rng.randrange(1, 8 * scale)}\n")
-                day += timedelta(days=1)
-        files += [("regix", regix_path), ("seos", seos_path)]
-        year += 1
-    return files
-
-
-def load(files: list[tuple[str, Path]]) -> None:
+def load(files: list[Path]) -> int:
+    """Each file through the portal's import (keep, claim, ingest); returns the rows accepted."""
     from usage import services
     from usage.choices import Door
 
-    for kind, path in files:
-        started = time.perf_counter()
-        batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
+    accepted = 0
+    for path in files:
+        batch = services.receive_path(path, door=Door.CLI, queue=False)
         result = services.process(batch.pk)
         if result is None or result.status != "succeeded":
             sys.exit(f"Import of {path.name} failed: {result}")
-        print(f"  {path.name}: {result.rows_accepted:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+        accepted += result.rows_accepted
+    return accepted
 
 
 def empty_usage_tables() -> None:
@@ -246,7 +192,7 @@ def bench_pages(as_of: date, repeat: int) -> list[tuple[str, float, float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--types", type=int, default=8, help="RegiX query types per municipality (about)")
+    parser.add_argument("--scale", choices=["small", "full"], default="full", help="the usage demo's scale")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--skip-load", action="store_true", help="reuse the usage already loaded")
     args = parser.parse_args()
@@ -260,10 +206,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             first = date(today.year - args.years, today.month, 1)
             print(f"Generating usage {first} – {today} ...", flush=True)
-            files = generate_files(Path(tmp), first, today - timedelta(days=1), args.types)
+            files = generate_files(Path(tmp), first, today - timedelta(days=1), args.scale)
             started = time.perf_counter()
-            load(files)
-            print(f"Loaded through the import in {time.perf_counter() - started:.0f} s", flush=True)
+            accepted = load(files)
+            seconds = time.perf_counter() - started
+            print(f"Loaded {len(files)} files, {accepted:,} rows, through the import in {seconds:.0f} s", flush=True)
     from django.db import connection
 
     with connection.cursor() as cursor:
