@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from adoption.models import Service, Stage
@@ -241,8 +241,6 @@ def _usage_in_months(rollup, window: Window, value) -> dict[int, int]:
 
 def municipality_table(as_of: date, services: list[Service] | None = None) -> MunicipalityTable:
     """Every municipality with its stage and observed use of each service on `as_of` (six queries)."""
-    from django.db.models import F
-
     services = services if services is not None else all_services()
     municipalities = list(
         Municipality.objects.select_related("province")
