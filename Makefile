@@ -26,9 +26,9 @@ run: venv
 	$(PY) manage.py seed_services
 	$(PY) manage.py seed_demo_adoption
 	$(PY) manage.py create_demo_users
-	$(PY) manage.py ensure_admin
 	$(PY) manage.py generate_demo_usage --scale small --out var/demo-usage
 	$(PY) manage.py ingest_usage var/demo-usage/* --wait --skip-imported
+	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Make sure PostgreSQL and Redis answer, starting them where they are installed.

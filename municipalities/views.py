@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export.views import ExportMixin
 
 from adoption.views import municipality_section_context
+from exports.views import TableExportMixin
 
 from .filters import MunicipalityFilterSet
 from .geo import project
@@ -16,18 +18,27 @@ from .models import Municipality
 from .tables import MunicipalityTable
 
 
-class MunicipalityListView(ExportMixin, SingleTableMixin, FilterView):
-    """All 265 municipalities, filtered by province and name; `?_export=csv` downloads the view."""
+class MunicipalityListView(TableExportMixin, SingleTableMixin, FilterView):
+    """All 265 municipalities, filtered by province and name; `?_export=excel|csv|xlsx` downloads the view."""
 
     model = Municipality
     table_class = MunicipalityTable
     filterset_class = MunicipalityFilterSet
     template_name = "municipalities/municipality_list.html"
-    export_formats = ("csv",)
-    export_name = "municipalities"
+    export_name = _("municipalities")
 
     def get_queryset(self):
         return Municipality.objects.select_related("province").defer("boundary", "province__boundary")
+
+    def get_export_name_parts(self) -> list[str]:
+        """общини-област-варна-…: the file name says which filters made the table."""
+        parts = super().get_export_name_parts()
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        if data.get("province"):
+            parts.append(f"{gettext('Province')} {data['province'].name}")
+        if data.get("q"):
+            parts.append(data["q"])
+        return parts
 
 
 class MunicipalityDetailView(DetailView):

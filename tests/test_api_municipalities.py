@@ -80,3 +80,11 @@ def test_swagger_ui_is_served_without_a_cdn(client):
     assert "swagger-ui" in body
     assert "cdn." not in body
     assert "unpkg" not in body
+
+
+@pytest.mark.django_db
+def test_scripts_can_ask_for_bigger_pages(client):
+    body = client.get("/api/municipalities/", {"page_size": 300}).json()
+    assert len(body["results"]) == 265
+    assert body["next"] is None
+    assert len(client.get("/api/municipalities/", {"page_size": 5}).json()["results"]) == 5

@@ -64,7 +64,7 @@ def test_the_csv_export_is_the_filtered_table_with_hidden_columns(client):
     response = client.get(LIST_URL, {"province": "VAR", "_export": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
     header, data = rows[0], rows[1:]
     assert header == [
         "Код",
@@ -123,3 +123,12 @@ def test_the_home_page_shows_national_figures(client):
     body = client.get(reverse("home")).content.decode()
     assert "265" in body
     assert "7\xa0253\xa0828" in body
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_bulgarian_until_the_user_switches(client):
+    body = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="bg">' in body
+    client.post(reverse("set_language"), {"language": "en", "next": LIST_URL})
+    body = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="bg").content.decode()
+    assert '<html lang="en">' in body

@@ -1,0 +1,18 @@
+"""Bulgarian first: the browser's Accept-Language does not switch the portal to English."""
+
+from __future__ import annotations
+
+
+class IgnoreAcceptLanguageMiddleware:
+    """Drop Accept-Language before LocaleMiddleware sees it.
+
+    The portal speaks Bulgarian to everyone, whatever their browser's language, and English only
+    when a user asks for it with the language switch (Django's language cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

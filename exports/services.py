@@ -1,0 +1,186 @@
+"""Background exports: create the job, rebuild the view for its user, write the file, tell the user."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
+from django.urls import resolve, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from .choices import Flavour, JobStatus
+from .formats import ExportStats, write_xlsx
+from .models import ExportJob
+
+if TYPE_CHECKING:
+    from .sources import ExportSource
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    status: str
+    rows: int | None
+    error: str = ""
+
+
+def find_or_create_job(
+    *, user, view_name: str, view_kwargs: dict, query_string: str, flavour: str, filename: str
+) -> tuple[ExportJob, bool]:
+    """The user's unfinished job for the same export, or a new one (a second click starts nothing)."""
+    unfinished = ExportJob.objects.filter(
+        user=user,
+        view_name=view_name,
+        view_kwargs=view_kwargs,
+        query_string=query_string,
+        flavour=flavour,
+        status__in=[JobStatus.PENDING, JobStatus.RUNNING],
+    ).first()
+    if unfinished is not None:
+        return unfinished, False
+    job = ExportJob.objects.create(
+        user=user,
+        view_name=view_name,
+        view_kwargs=view_kwargs,
+        query_string=query_string,
+        flavour=flavour,
+        filename=filename,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    return job, True
+
+
+def build_view(job: ExportJob):
+    """The job's view, set up as if its user had opened the page with the job's filters.
+
+    The rows therefore come from the view's own get_queryset for that user: a job can never
+    hold more than its owner may see.
+    """
+    from .views import TableExportMixin
+
+    path = reverse(job.view_name, kwargs=job.view_kwargs or None)
+    match = resolve(path)
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, TableExportMixin):
+        raise ValueError(f"{job.view_name} is not an exportable table view.")
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(job.query_string)
+    request.user = job.user
+    request.LANGUAGE_CODE = job.language
+    view = view_class(**getattr(match.func, "view_initkwargs", {}))
+    view.setup(request, *match.args, **match.kwargs)
+    return view
+
+
+def write_file(source: ExportSource, flavour: str, path: Path, title: str) -> int:
+    """Write the whole export to `path` (via a temporary file beside it); return the rows written."""
+    stats = ExportStats()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if flavour == Flavour.XLSX:
+                write_xlsx(out, source.header(), source.rows(), title=title, stats=stats)
+            else:
+                for chunk in source.csv_chunks(flavour, stats):
+                    out.write(chunk)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return stats.rows
+
+
+def claim(job_id: int) -> bool:
+    """Take a pending job; False if another worker already has it."""
+    return bool(
+        ExportJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+            status=JobStatus.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def run_job(job: ExportJob, base_url: str = "") -> JobResult:
+    """1. Rebuild the view for the job's user. 2. Write the file. 3. Record the outcome. 4. E-mail the user."""
+    relative = Path(str(job.pk)) / job.filename_ascii
+    with translation.override(job.language):
+        try:
+            if not job.user.is_active:
+                raise PermissionError(gettext("The account that asked for this export is no longer active."))
+            view = build_view(job)
+            source = view.get_export_source()
+            title = str(view.get_export_title())
+            rows = write_file(source, job.flavour, Path(settings.EXPORT_STORAGE_DIR) / relative, title)
+        except Exception as exc:  # the job row, not the log, must say what went wrong
+            logger.exception("Export job %s failed", job.pk)
+            job.status, job.error, job.finished_at = JobStatus.FAILED, _describe(exc), timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
+        else:
+            job.status, job.row_count, job.file_path = JobStatus.DONE, rows, str(relative)
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "row_count", "file_path", "finished_at"])
+    notify(job, base_url)
+    return JobResult(status=job.status, rows=job.row_count, error=job.error)
+
+
+def _describe(exc: Exception) -> str:
+    from .formats import TooManyRowsError
+
+    if isinstance(exc, TooManyRowsError):
+        return gettext(
+            "The table grew to more than %(limit)s rows while it was written; an Excel workbook cannot hold it. "
+            "Choose CSV or narrow the filters."
+        ) % {"limit": exc.limit}
+    return str(exc) or exc.__class__.__name__
+
+
+def notify(job: ExportJob, base_url: str) -> bool:
+    """E-mail the owner that the export is ready (with a link) or failed. False if they have no address."""
+    if not job.user.email:
+        return False
+    with translation.override(job.language):
+        context = {"job": job, "job_url": base_url.rstrip("/") + job.get_absolute_url()}
+        if job.is_ready:
+            context["download_url"] = base_url.rstrip("/") + job.get_download_url()
+        subject = (
+            gettext("Your export %(name)s is ready") if job.is_ready else gettext("Your export %(name)s failed")
+        ) % {"name": job.filename}
+        body = render_to_string("exports/email/job_finished.txt", context)
+    send_mail(subject, body, None, [job.user.email])
+    return True
+
+
+def purge_expired(older_than) -> int:
+    """Delete the files of exports finished before `older_than`; their rows stay, marked expired."""
+    expired = ExportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=older_than)
+    count = 0
+    for job in expired.iterator():
+        job.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            job.path.parent.rmdir()  # the job's own directory, if nothing else is in it
+        ExportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).update(status=JobStatus.EXPIRED, file_path="")
+        count += 1
+    return count
+
+
+def fail_stale(started_before) -> int:
+    """Mark jobs still waiting or running since before `started_before` as failed: their worker is gone."""
+    stale = ExportJob.objects.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING], created_at__lt=started_before)
+    return stale.update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        error=gettext("The export stopped before its file was written. Please ask for it again."),
+    )
