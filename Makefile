@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint venv services chromium messages clean
+.PHONY: run test lint venv services chromium messages clean vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,18 @@ lint: venv
 messages: venv
 	$(PY) manage.py makemessages -l bg -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## Refresh the vendored browser libraries in static/vendor/ from the npm registry (needs npm; the
+## result is committed, so the portal itself never needs npm or the internet). CHARTJS_VERSION=4 by default.
+CHARTJS_VERSION ?= 4
+vendor:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null && tar xzf chart.js-*.tgz && \
+	  mkdir -p $(CURDIR)/static/vendor/chartjs && \
+	  grep -v '^//# sourceMappingURL=' package/dist/chart.umd.js > $(CURDIR)/static/vendor/chartjs/chart.umd.js && \
+	  cp package/LICENSE.md $(CURDIR)/static/vendor/chartjs/LICENSE.md && \
+	  node -p "require('./package/package.json').version" > $(CURDIR)/static/vendor/chartjs/VERSION 2>/dev/null || \
+	  python3 -c "import json; print(json.load(open('package/package.json'))['version'])" > $(CURDIR)/static/vendor/chartjs/VERSION; \
+	  rm -rf $$tmp; echo "Chart.js $$(cat $(CURDIR)/static/vendor/chartjs/VERSION) vendored in static/vendor/chartjs/"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

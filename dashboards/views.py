@@ -1,16 +1,379 @@
-"""Dashboard pages."""
+"""Dashboard pages: each takes `?as_of=`, asks a query function, and renders what it returns."""
 
 from __future__ import annotations
 
-from django.views.generic import TemplateView
+from datetime import date
 
-from .queries import national_figures
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+from django_tables2.export.views import ExportMixin
+from django_tables2.views import SingleTableMixin
+
+from municipalities.models import Municipality, Province
+
+from . import access, maps
+from .cache import cached, data_version
+from .charts import Chart, Series
+from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
+from .queries import (
+    MunicipalityFilter,
+    adoption_summary,
+    filter_rows,
+    municipality_table,
+    national_figures,
+    province_table,
+)
+from .snapshots import USAGE_ROLLUPS
+from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name
+from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
+
+
+class DashboardMixin(LoginRequiredMixin):
+    """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400).
+
+    `every_municipality` pages show each municipality's declaration: only for the roles that may
+    see every municipality's declarations (see access.py).
+    """
+
+    as_of: date
+    dashboard_name = ""
+    every_municipality = False
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not access.can_view_dashboards(user):
+            raise PermissionDenied
+        if user.is_authenticated and self.every_municipality and not access.can_view_every_municipality(user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.as_of_form = AsOfForm(request.GET)
+        if not self.as_of_form.is_valid():
+            context = self.base_context()
+            return self.render_to_response(context, status=400)
+        self.as_of = self.as_of_form.cleaned_data["as_of"]
+        chart_key = request.GET.get("csv")
+        if chart_key:
+            return self.chart_csv(chart_key)
+        return super().get(request, *args, **kwargs)
+
+    def base_context(self) -> dict:
+        as_of = getattr(self, "as_of", None)
+        return {
+            "view": self,
+            "as_of_form": self.as_of_form,
+            "as_of": as_of,
+            "as_of_is_today": as_of == timezone.localdate(),
+            "dashboard_name": self.dashboard_name,
+            "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
+            "can_see_every_municipality": access.can_view_every_municipality(self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.base_context()}
+
+    def charts(self) -> list[Chart]:
+        return []
+
+    def cached(self, name: str, compute, *parts):
+        """`compute()` for this page's date, cached per data version (see cache.py)."""
+        if settings.DASHBOARD_CACHE_SECONDS <= 0:
+            return compute()
+        if not hasattr(self, "_data_version"):
+            self._data_version = data_version()
+        return cached(name, (self.as_of, *parts), compute, self._data_version)
+
+    def chart_csv(self, key: str):
+        for chart in self.charts():
+            if chart.key == key:
+                return chart.csv_response(f"-{self.as_of.isoformat()}")
+        raise Http404("No such chart on this page.")
 
 
 class HomeView(TemplateView):
-    """The portal's front page: national figures and where to go next."""
+    """The front page: the public country figures, or the national overview once signed in."""
 
     template_name = "dashboards/home.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and access.can_view_dashboards(request.user):
+            return OverviewView.as_view()(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "figures": national_figures()}
+
+
+class OverviewView(DashboardMixin, TemplateView):
+    """Declared and observed adoption per service, RegiX and SEOS on the map, data freshness."""
+
+    template_name = "dashboards/overview.html"
+    dashboard_name = "overview"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        context.update(
+            figures=self.cached("national_figures", national_figures),
+            summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
+            map=maps.map_regix_and_seos(table),
+        )
+        return context
+
+
+class MapView(DashboardMixin, TemplateView):
+    """The national map coloured by a service's stage, by declared-vs-observed, or by RegiX intensity."""
+
+    template_name = "dashboards/map.html"
+    dashboard_name = "map"
+    every_municipality = True
+    COLOURINGS = ("stage", "agreement", "intensity")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        services = table.services
+        by_code = {s.code: s for s in services}
+        colour = self.request.GET.get("colour", "stage")
+        colour = colour if colour in self.COLOURINGS else "stage"
+        code = self.request.GET.get("service", "regix")
+        service = by_code.get(code) or by_code.get("regix") or services[0]
+        substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
+        if substituted:  # only RegiX and SEOS have usage reports to compare with
+            service = by_code["regix"]
+        if colour == "stage":
+            national = maps.map_by_stage(table, service)
+        elif colour == "agreement":
+            national = maps.map_by_agreement(table, service)
+        else:
+            national = maps.map_by_intensity(table)
+        context.update(
+            map=national,
+            substituted=substituted,
+            colour=colour,
+            service=service,
+            services=services,
+            reported_services=[s for s in services if s.code in USAGE_ROLLUPS],
+        )
+        return context
+
+
+class ProvinceTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
+    """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
+
+    template_name = "dashboards/provinces.html"
+    dashboard_name = "provinces"
+    export_formats = ("csv",)
+    table_pagination = False
+
+    @property
+    def export_name(self) -> str:
+        return f"provinces-{self.as_of.isoformat()}"
+
+    def get_table(self, **kwargs):
+        result = self.cached("province_table", lambda: province_table(self.as_of))
+        self.result = result
+        table = ProvinceAdoptionTable(
+            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
+        )
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+
+class MunicipalityTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
+    """Every municipality with a column per service; filters; `?_export=csv` gives the filtered table."""
+
+    template_name = "dashboards/municipalities.html"
+    dashboard_name = "municipalities"
+    every_municipality = True
+    export_formats = ("csv",)
+
+    @property
+    def export_name(self) -> str:
+        return f"municipalities-by-service-{self.as_of.isoformat()}"
+
+    def get_table(self, **kwargs):
+        result = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        services = result.services
+        self.filter_form = MunicipalityFilterForm(
+            self.request.GET, services=services, provinces=Province.objects.only("code", "name_bg", "name_en")
+        )
+        rows = result.rows
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            rows = filter_rows(
+                rows, MunicipalityFilter(**{k: data.get(k) or "" for k in MunicipalityFilter.__annotations__})
+            )
+        self.rows = rows
+        self.window = result.window
+        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS))
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(filter_form=self.filter_form, result_count=len(self.rows), window=self.window)
+        return context
+
+
+class TrendsView(DashboardMixin, TemplateView):
+    """Adoption per month since 2016 (declared and observed), RegiX per register, SEOS documents, tops."""
+
+    template_name = "dashboards/trends.html"
+    dashboard_name = "trends"
+
+    def charts(self) -> list[Chart]:
+        if hasattr(self, "_charts"):
+            return self._charts
+        trend = self.cached("adoption_trend", lambda: adoption_trend(self.as_of))
+        volumes = self.cached("monthly_volumes", lambda: monthly_volumes(self.as_of))
+        month = _("Month")
+        charts = [
+            Chart(
+                key="declared",
+                title=_("Municipalities at an adopted stage (declared), per service"),
+                x_title=month,
+                y_title=_("municipalities"),
+                x=trend.months,
+                series=[Series(short_name(s), s.declared) for s in trend.services],
+            )
+        ]
+        for service in trend.services:
+            if service.observed is None:
+                continue
+            charts.append(
+                Chart(
+                    key=f"adoption-{service.code}",
+                    title=_("%(service)s: declared and observed adoption") % {"service": short_name(service)},
+                    x_title=month,
+                    y_title=_("municipalities"),
+                    x=trend.months,
+                    series=[Series(_("declared"), service.declared), Series(_("observed"), service.observed)],
+                )
+            )
+        charts.append(
+            Chart(
+                key="regix-registers",
+                title=_("RegiX queries per month by register"),
+                x_title=month,
+                y_title=_("queries"),
+                x=volumes.months,
+                series=[Series(f"{code}", values) for code, _name, values in volumes.registers]
+                + ([Series(_("other registers"), volumes.others)] if any(volumes.others) else []),
+                kind="bar",
+                stacked=True,
+            )
+        )
+        charts.append(
+            Chart(
+                key="seos-documents",
+                title=_("SEOS documents per month"),
+                x_title=month,
+                y_title=_("documents"),
+                x=volumes.months,
+                series=[Series(_("sent"), volumes.seos_sent), Series(_("received"), volumes.seos_received)],
+                kind="bar",
+                stacked=True,
+            )
+        )
+        self._charts = charts
+        return charts
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = TopUsageForm(self.request.GET, as_of=self.as_of)
+        first, last = period.period()
+        charts = self.charts()
+        top = self.cached("top_usage", lambda: top_usage(first, last), first, last)
+        context.update(charts=charts, period_form=period, top=top)
+        return context
+
+
+class DiscrepanciesView(DashboardMixin, TemplateView):
+    """Declared-but-not-observed and observed-but-not-declared, with the figures behind each flag."""
+
+    template_name = "dashboards/discrepancies.html"
+    dashboard_name = "discrepancies"
+    every_municipality = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["result"] = self.cached("discrepancies", lambda: discrepancies(self.as_of))
+        return context
+
+
+def municipality_usage_context(request, municipality) -> dict:
+    """Usage charts, top query types and peers of one municipality; the peers' stages only for users
+    who see every municipality's declarations."""
+    from .municipality import municipality_usage
+
+    result = municipality_usage(municipality, timezone.localdate())
+    usage = result.usage
+    charts = [
+        Chart(
+            key=f"{municipality.code}-regix",
+            title=_("RegiX queries per month"),
+            x_title=_("Month"),
+            y_title=_("queries"),
+            x=usage.months,
+            series=[Series(_("queries"), usage.regix_requests)],
+            kind="bar",
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "regix"]),
+        ),
+        Chart(
+            key=f"{municipality.code}-seos",
+            title=_("SEOS documents per month"),
+            x_title=_("Month"),
+            y_title=_("documents"),
+            x=usage.months,
+            series=[Series(_("sent"), usage.seos_sent), Series(_("received"), usage.seos_received)],
+            kind="bar",
+            stacked=True,
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "seos"]),
+        ),
+    ]
+    return {
+        "municipality": municipality,
+        "dashboard_usage": result,
+        "dashboard_charts": charts,
+        "dashboard_peer_stages": access.can_view_every_municipality(request.user),
+    }
+
+
+class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
+    """The use of the services by one municipality, shown on its page.
+
+    The municipality page (municipalities app) loads this with `?fragment=1` after it has drawn, so
+    its own answer stays small and public; without JavaScript the link opens it as a page.
+    """
+
+    def get_template_names(self) -> list[str]:
+        if self.request.GET.get("fragment"):
+            return ["dashboards/municipality_usage.html"]
+        return ["dashboards/municipality_usage_page.html"]
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality.objects.select_related("province"), code=self.kwargs["code"])
+        return {**super().get_context_data(**kwargs), **municipality_usage_context(self.request, municipality)}
+
+
+class MunicipalityChartCsvView(LoginRequiredMixin, View):
+    """A municipality's usage chart as CSV."""
+
+    def get(self, request, code: str, chart: str):
+        municipality = get_object_or_404(Municipality, code=code)
+        context = municipality_usage_context(request, municipality)
+        for item in context["dashboard_charts"]:
+            if item.key == f"{code}-{chart}":
+                return item.csv_response(f"-{context['dashboard_usage'].as_of.isoformat()}")
+        raise Http404("No such chart.")

@@ -21,6 +21,7 @@ api_patterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("municipalities/", include("municipalities.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("adoption/", include("adoption.urls")),
     path("catalog/", include("catalog.urls")),
     path("accounts/", include("accounts.urls")),

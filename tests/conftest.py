@@ -84,3 +84,14 @@ def as_persona(client, request):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's language: a request that switched to English (LocaleMiddleware
+    activates per thread) must not leak into the next test's gettext calls."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -201,6 +201,14 @@ AXES_VERBOSE = False
 # Where the reference data lives (the project never copies it in).
 REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 
+# Dashboards: a municipality "uses" a service when the usage files show it in this many days before
+# the chosen date; an import kind whose last successful batch is older than the max age gets a warning.
+DASHBOARD_OBSERVED_WINDOW_DAYS = env.int("DASHBOARD_OBSERVED_WINDOW_DAYS", default=90)
+DASHBOARD_IMPORT_MAX_AGE_DAYS = env.int("DASHBOARD_IMPORT_MAX_AGE_DAYS", default=3)
+# Dashboard aggregates are cached per data version (a new import or declaration shows at once);
+# edits to services, stages and boundaries show within this many seconds. 0 turns the cache off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -210,6 +218,7 @@ LOGGING = {
 
 # The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+
 # Usage statistics files (the usage app): the watched inbox, how long a running import may take
 # before another worker may take it over, and the beat tasks that feed the queue.
 USAGE_INBOX_DIR = Path(env.str("USAGE_INBOX_DIR", default=str(VAR_DIR / "inbox")))

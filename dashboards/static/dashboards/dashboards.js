@@ -1,0 +1,113 @@
+/* Dashboards: draws the charts with the vendored Chart.js and shows a map's details on hover and focus.
+   Data comes from <script type="application/json"> blocks; every figure is also in a table on the page. */
+(function () {
+  "use strict";
+
+  var language = document.documentElement.lang || "bg";
+  var locale = language.indexOf("bg") === 0 ? "bg-BG" : language;
+  var numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  var PALETTE = ["#00477f", "#c2410c", "#00704f", "#7b2d8e", "#a16207", "#0e7490", "#9f1239", "#4a5560"];
+
+  function drawChart(figure) {
+    var script = document.getElementById(figure.dataset.chart);
+    var canvas = figure.querySelector("canvas");
+    if (!window.Chart || !canvas || !script) { return; }
+    var data = JSON.parse(script.textContent);
+    /* Month labels ("яну 2018") come from the server, the same as in the table twin: Chromium's
+       ICU abbreviates Bulgarian months as "01", so Intl is used for the numbers only. */
+    var labels = data.labels;
+    var line = data.kind === "line";
+    var datasets = data.series.map(function (series, index) {
+      var colour = PALETTE[index % PALETTE.length];
+      return {
+        label: series.label,
+        data: series.values,
+        borderColor: colour,
+        backgroundColor: line ? colour : colour + "cc",
+        borderWidth: line ? 2 : 1,
+        pointRadius: line && data.x.length > 24 ? 0 : 2,
+        borderDash: line && index % 2 === 1 ? [6, 4] : [],
+        tension: 0,
+        spanGaps: false
+      };
+    });
+    var valueAxis = {
+      beginAtZero: true,
+      stacked: data.stacked,
+      title: { display: !!data.yTitle, text: data.yTitle },
+      ticks: { precision: 0, callback: function (value) { return numberFormat.format(value); } }
+    };
+    var labelAxis = {
+      stacked: data.stacked,
+      title: { display: !!data.xTitle, text: data.xTitle },
+      ticks: { autoSkip: true, maxRotation: 0 }
+    };
+    new window.Chart(canvas, {
+      type: data.kind,
+      data: { labels: labels, datasets: datasets },
+      options: {
+        locale: locale,
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        indexAxis: data.horizontal ? "y" : "x",
+        interaction: { mode: "index", intersect: false },
+        scales: data.horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },
+        plugins: {
+          legend: { display: data.series.length > 1, position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var value = data.horizontal ? context.parsed.x : context.parsed.y;
+                return context.dataset.label + ": " + (value === null ? "–" : numberFormat.format(value));
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /* The map: the details box repeats the hovered or focused municipality's <title>. */
+  function wireMap(figure) {
+    var box = figure.querySelector(".map-details");
+    if (!box) { return; }
+    var idle = box.textContent;
+    function show(event) {
+      var link = event.target.closest ? event.target.closest("a") : null;
+      if (!link || !figure.contains(link)) { return; }
+      box.textContent = link.dataset.details || link.getAttribute("aria-label");
+      box.classList.add("active");
+    }
+    function hide() { box.textContent = idle; box.classList.remove("active"); }
+    var svg = figure.querySelector("svg");
+    svg.addEventListener("focusin", show);
+    svg.addEventListener("mouseover", show);
+    svg.addEventListener("focusout", hide);
+    svg.addEventListener("mouseleave", hide);
+  }
+
+  /* A section that loads its content after the page (a municipality's usage): the link inside
+     stays for browsers without JavaScript. */
+  function loadFragment(section) {
+    fetch(section.dataset.fragment, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + section.dataset.fragment); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fallback = section.querySelector(".fragment-fallback");
+        if (fallback) { fallback.remove(); }
+        section.insertAdjacentHTML("beforeend", html);
+        section.querySelectorAll("figure[data-chart]").forEach(drawChart);
+        section.setAttribute("data-loaded", "true");
+      })
+      .catch(function () { section.setAttribute("data-loaded", "failed"); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("figure[data-chart]").forEach(drawChart);
+    document.querySelectorAll("figure.national-map").forEach(wireMap);
+    document.querySelectorAll("[data-fragment]").forEach(loadFragment);
+  });
+})();
