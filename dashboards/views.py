@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
-from django_tables2.export.views import ExportMixin
 from django_tables2.views import SingleTableMixin
 
+from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
 from . import access, maps
@@ -168,17 +169,24 @@ class MapView(DashboardMixin, TemplateView):
         return context
 
 
-class ProvinceTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
+class DashboardTableExportMixin(TableExportMixin):
+    """Exports of a dashboard table: the page's own table (built from the query functions'
+    dataclasses, not a queryset), every row of it, named with the "situation at" date."""
+
+    def get_export_table(self):
+        return RequestConfig(self.request, paginate=False).configure(self.get_table())
+
+    def get_export_name_parts(self) -> list[str]:
+        return [*super().get_export_name_parts(), self.as_of.isoformat()]
+
+
+class ProvinceTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
     """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
 
     template_name = "dashboards/provinces.html"
     dashboard_name = "provinces"
-    export_formats = ("csv",)
     table_pagination = False
-
-    @property
-    def export_name(self) -> str:
-        return f"provinces-{self.as_of.isoformat()}"
+    export_name = gettext_lazy("provinces")
 
     def get_table(self, **kwargs):
         result = self.cached("province_table", lambda: province_table(self.as_of))
@@ -190,17 +198,13 @@ class ProvinceTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateV
         return table
 
 
-class MunicipalityTableView(DashboardMixin, ExportMixin, SingleTableMixin, TemplateView):
-    """Every municipality with a column per service; filters; `?_export=csv` gives the filtered table."""
+class MunicipalityTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+    """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
     dashboard_name = "municipalities"
     every_municipality = True
-    export_formats = ("csv",)
-
-    @property
-    def export_name(self) -> str:
-        return f"municipalities-by-service-{self.as_of.isoformat()}"
+    export_name = gettext_lazy("municipalities by service")
 
     def get_table(self, **kwargs):
         result = self.cached("municipality_table", lambda: municipality_table(self.as_of))

@@ -65,7 +65,7 @@ def test_it_filters_by_owner(client):
 def test_the_csv_export_is_the_filtered_table(client):
     response = client.get(LIST_URL, {"q": "ASP/", "_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8"))))
     assert rows[0][:4] == ["Код", "Име", "Наименование (на английски)", "Администрация – собственик"]
     assert {r[0] for r in rows[1:]} == {"ASP/FosterParents", "ASP/Social"}
 

@@ -192,8 +192,8 @@ def test_the_filtered_table_exports_as_csv(client, ministry_user, usage):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "municipalities-by-service-2018-08-31.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "-2018-08-31-" in response["Content-Disposition"]  # the "situation at" date, then the export date
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert [(r["Код"], r["Община"]) for r in rows] == [("VAR01", "Аврен"), ("SOF46", "Столична")]
     avren = rows[0]
     assert avren["RegiX: етап"] == "В реална употреба"
@@ -212,7 +212,7 @@ def test_a_filter_that_needs_a_service_says_so(client, ministry_user):
 def test_the_province_table_exports_28_rows(client, ministry_user, usage):
     client.force_login(ministry_user)
     response = client.get(reverse("dashboards:provinces"), {"as_of": "2018-08-31", "_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 28
     varna = next(r for r in rows if r["Код"] == "VAR")
     assert varna["Общини"] == "12"

@@ -210,7 +210,7 @@ def test_the_batches_page_lists_filters_and_exports(client, analyst, batch, tmp_
     response = client.get(reverse("usage:batch-list"), {"kind": "seos"})
     assert [row.record.file_name for row in response.context["table"].page.object_list] == ["seos.csv"]
     export = client.get(reverse("usage:batch-list"), {"_export": "csv"})
-    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode("utf-8"))))
     assert len(rows) == 3
     assert "SHA-256" in rows[0]
 

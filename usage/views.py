@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export.views import ExportMixin
+
+from exports.views import TableExportMixin
 
 from . import services
 from .choices import Door
@@ -32,14 +34,13 @@ class BatchAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class BatchListView(BatchAccessMixin, ExportMixin, SingleTableMixin, FilterView):
-    """Every import batch, newest first; `?_export=csv` downloads the filtered table."""
+class BatchListView(BatchAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
+    """Every import batch, newest first; `?_export=excel|csv|xlsx` downloads the filtered table."""
 
     table_class = ImportBatchTable
     filterset_class = ImportBatchFilterSet
     template_name = "usage/batch_list.html"
-    export_formats = ("csv",)
-    export_name = "usage-batches"
+    export_name = gettext_lazy("usage file imports")
 
     def get_queryset(self):
         return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
