@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "adoption.choices.Verification",
         "MatrixVerificationEnum": "reports.choices.MatrixVerification",
     },
+    # The default enum hook first, then ours: it describes the BlankEnum/NullEnum helpers.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.describe_helper_enums"],
 }
 
 # Exports (exports app): above this many rows an export is written by a Celery job and e-mailed.
