@@ -175,3 +175,42 @@ def test_the_walker_finds_nested_gaps():
         "C.mixed",
         "C.rows[].cell",
     ]
+
+
+def _parameters(schema: dict[str, Any], path: str, method: str = "get") -> dict[str, dict]:
+    return {p["name"]: p for p in schema["paths"][path][method].get("parameters", [])}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/api/adoption/", "code, name_bg"),
+        ("/api/municipalities/", "code, name_bg, population"),
+        ("/api/usage-files/", "created_at, id, rows_read"),
+    ],
+)
+def test_ordering_names_the_fields_it_allows(schema, path, fields):
+    assert f"Sort by {fields};" in _parameters(schema, path)["ordering"]["description"]
+
+
+@pytest.mark.django_db
+def test_page_size_states_its_default_and_limit(schema):
+    description = _parameters(schema, "/api/adoption/")["page_size"]["description"]
+    assert "50 by default" in description
+    assert "at most 1000" in description
+
+
+@pytest.mark.django_db
+def test_the_filters_are_described_with_their_values(schema):
+    adoption = _parameters(schema, "/api/adoption/")
+    assert "lt5k" in adoption["population_band"]["description"]
+    assert set(adoption["population_band"]["schema"]["enum"]) == {"lt5k", "5k-20k", "20k-100k", "gt100k"}
+    batches = _parameters(schema, "/api/usage-files/")
+    assert set(batches["status"]["schema"]["enum"]) == {"pending", "running", "succeeded", "failed"}
+
+
+@pytest.mark.django_db
+def test_rejected_rows_document_only_their_own_parameters(schema):
+    """The batch filters do not filter rows, so they are not offered there."""
+    assert set(_parameters(schema, "/api/usage-files/{id}/rejected-rows/")) == {"id", "page", "page_size"}

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from adoption import access, services
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from adoption.services import ServiceStatus
+from municipalities.api.views import MUNICIPALITY_FILTERS
 from municipalities.filters import MunicipalityFilterSet
 
 from .serializers import (
@@ -48,7 +49,9 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Declared adoption of the municipalities the user may see"),
+    list=extend_schema(
+        summary="Declared adoption of the municipalities the user may see", parameters=MUNICIPALITY_FILTERS
+    ),
     retrieve=extend_schema(
         summary="One municipality's declared adoption, contacts and history", parameters=[MUNICIPALITY_CODE]
     ),

@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from usage import services
-from usage.choices import Door
+from usage.choices import Door, Kind, Status
 from usage.filters import ImportBatchFilterSet
 from usage.models import ImportBatch
 
@@ -30,11 +30,24 @@ class BatchPermission(permissions.BasePermission):
         return services.can_view_batches(user) or user.is_operator
 
 
+BATCH_FILTERS = [
+    OpenApiParameter("kind", str, enum=Kind.values, description="Only batches of this kind: regix or seos."),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=Status.values,
+        description="Only batches in this status: pending, running, succeeded or failed.",
+    ),
+    OpenApiParameter(
+        "door", str, enum=Door.values, description="Only files that came in this way: inbox, upload, api or cli."
+    ),
+    OpenApiParameter("q", str, description="Part of the file name (any case)."),
+]
 BATCH_ID = OpenApiParameter("id", int, "path", description="Id of the import batch; 404 when the user may not see it.")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the import batches the user may see"),
+    list=extend_schema(summary="List the import batches the user may see", parameters=BATCH_FILTERS),
     retrieve=extend_schema(summary="One import batch: status and counts", parameters=[BATCH_ID]),
 )
 class UsageFileViewSet(
@@ -76,7 +89,10 @@ class UsageFileViewSet(
         return Response(data, status=status.HTTP_201_CREATED if queued else status.HTTP_202_ACCEPTED, headers=headers)
 
     @extend_schema(
-        summary="The rejected rows of a batch", parameters=[BATCH_ID], responses=RejectedRowSerializer(many=True)
+        summary="The rejected rows of a batch, by line",
+        parameters=[BATCH_ID],
+        responses=RejectedRowSerializer(many=True),
+        filters=False,  # the batch filters do not filter rows; only page and page_size apply
     )
     @action(detail=True, methods=["get"], url_path="rejected-rows")
     def rejected_rows(self, request, pk=None):
