@@ -20,3 +20,14 @@ class PortalPagination(PageNumberPagination):
         for name, description in descriptions.items():
             paginated["properties"][name]["description"] = description
         return paginated
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """DRF's page parameters, with the defaults and limits in their descriptions."""
+        parameters = super().get_schema_operation_parameters(view)
+        descriptions = {
+            self.page_query_param: "Page number, from 1.",
+            self.page_size_query_param: f"Results per page: {self.page_size} by default, at most {self.max_page_size}.",
+        }
+        for parameter in parameters:
+            parameter["description"] = descriptions.get(parameter["name"], parameter["description"])
+        return parameters

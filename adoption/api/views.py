@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from adoption import access, services
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from adoption.services import ServiceStatus
+from municipalities.api.views import MUNICIPALITY_FILTERS
 from municipalities.filters import MunicipalityFilterSet
 
 from .serializers import (
@@ -26,7 +27,17 @@ from .serializers import (
     VerifyInputSerializer,
 )
 
+# The path parameters, described once: the model fields carry no help_text (it would need a migration).
+SERVICE_CODE = OpenApiParameter("code", str, "path", description="Service code, e.g. seos or regix.")
+MUNICIPALITY_CODE = OpenApiParameter(
+    "code", str, "path", description="Municipality code, e.g. VAR06; 404 when the user may not see it."
+)
 
+
+@extend_schema_view(
+    list=extend_schema(summary="List the services and their stages"),
+    retrieve=extend_schema(summary="One service and its stages", parameters=[SERVICE_CODE]),
+)
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     """The services municipalities adopt, each with its ordered stages."""
 
@@ -37,6 +48,14 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Declared adoption of the municipalities the user may see", parameters=MUNICIPALITY_FILTERS
+    ),
+    retrieve=extend_schema(
+        summary="One municipality's declared adoption, contacts and history", parameters=[MUNICIPALITY_CODE]
+    ),
+)
 class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Each municipality's declared stage per service; the detail adds contacts and history.
 
@@ -105,7 +124,12 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise PermissionDenied()
         return municipality
 
-    @extend_schema(request=StageChangeInputSerializer, responses={201: AdoptionSerializer})
+    @extend_schema(
+        summary="Declare a new stage",
+        parameters=[MUNICIPALITY_CODE],
+        request=StageChangeInputSerializer,
+        responses={201: AdoptionSerializer},
+    )
     @action(detail=True, methods=["post"])
     def changes(self, request, code=None):
         """Declare a new stage (officers of this municipality and ministry staff)."""
@@ -125,19 +149,33 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise ValidationError(_messages(error)) from None
         return Response(AdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ConfirmInputSerializer, responses={200: AdoptionSerializer})
+    @extend_schema(
+        summary="Confirm a declaration is still current",
+        parameters=[MUNICIPALITY_CODE],
+        request=ConfirmInputSerializer,
+        responses={200: AdoptionSerializer},
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, code=None):
-        """Confirm a declaration is still current (clears the stale flag)."""
+        """Confirm a declaration is still current, which clears its stale flag.
+
+        Officers of this municipality and ministry staff; 404 when the municipality has no
+        declaration for the service.
+        """
         municipality = self._writable_municipality(access.can_edit)
         data = _valid(ConfirmInputSerializer, request)
         adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
         return Response(AdoptionSerializer(services.confirm(request.user, adoption, data["comment"])).data)
 
-    @extend_schema(request=VerifyInputSerializer, responses={200: AdoptionSerializer})
+    @extend_schema(
+        summary="Verify or reject a declaration (ministry staff)",
+        parameters=[MUNICIPALITY_CODE],
+        request=VerifyInputSerializer,
+        responses={200: AdoptionSerializer},
+    )
     @action(detail=True, methods=["post"])
     def verify(self, request, code=None):
-        """Ministry staff verify (approve=true) or reject a declaration, with a comment."""
+        """Ministry staff verify (approve=true) or reject a declaration, with a comment; others get 403."""
         municipality = self._writable_municipality(lambda user, _m: access.can_verify(user))
         data = _valid(VerifyInputSerializer, request)
         adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])

@@ -14,9 +14,19 @@ from .serializers import QueryTypeSerializer, RegisterDetailSerializer, Register
 
 
 @extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description="Part of the code, a name, the owner or the name of one of the register's query types.",
+            ),
+            OpenApiParameter("owner", str, description="Part of the owner administration's name (any case)."),
+        ]
+    ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("code", str, "path", description="Register code, e.g. GRAO/NBD.")]
-    )
+    ),
 )
 class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     """RegiX registers with their query type counts; the detail lists the query types."""
@@ -39,9 +49,21 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Part of the operation name or of the Bulgarian or English name."),
+            OpenApiParameter("register", str, description="Exact register code, e.g. GRAO/NBD."),
+            OpenApiParameter(
+                "is_active",
+                str,
+                enum=["true", "false"],
+                description="true: only active query types; false: only retired ones.",
+            ),
+        ]
+    ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("operation", str, "path", description="The full operation name.")]
-    )
+    ),
 )
 class QueryTypeViewSet(viewsets.ReadOnlyModelViewSet):
     """RegiX query types (operations); the full operation name is the key."""

@@ -155,7 +155,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.filters.OrderingFilter",  # DRF's, with the allowed fields named in the schema
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "adoption.choices.Verification",
         "MatrixVerificationEnum": "reports.choices.MatrixVerification",
     },
+    # The default enum hook first, then ours: it describes the BlankEnum/NullEnum helpers.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.describe_helper_enums"],
 }
 
 # Exports (exports app): above this many rows an export is written by a Celery job and e-mailed.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
-from rest_framework.filters import OrderingFilter
 
 from accounts.permissions import is_reader
 from adoption.access import visible_municipalities
+from core.filters import OrderingFilter
 
 from ..filters import AdoptionMatrixFilterSet, UsageReportFilterSet
 from ..queries import USAGE_COLUMNS

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from usage import services
-from usage.choices import Door
+from usage.choices import Door, Kind, Status
 from usage.filters import ImportBatchFilterSet
 from usage.models import ImportBatch
 
@@ -30,6 +30,26 @@ class BatchPermission(permissions.BasePermission):
         return services.can_view_batches(user) or user.is_operator
 
 
+BATCH_FILTERS = [
+    OpenApiParameter("kind", str, enum=Kind.values, description="Only batches of this kind: regix or seos."),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=Status.values,
+        description="Only batches in this status: pending, running, succeeded or failed.",
+    ),
+    OpenApiParameter(
+        "door", str, enum=Door.values, description="Only files that came in this way: inbox, upload, api or cli."
+    ),
+    OpenApiParameter("q", str, description="Part of the file name (any case)."),
+]
+BATCH_ID = OpenApiParameter("id", int, "path", description="Id of the import batch; 404 when the user may not see it.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the import batches the user may see", parameters=BATCH_FILTERS),
+    retrieve=extend_schema(summary="One import batch: status and counts", parameters=[BATCH_ID]),
+)
 class UsageFileViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -44,7 +64,11 @@ class UsageFileViewSet(
     def get_queryset(self):
         return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
 
-    @extend_schema(request=UploadSerializer, responses={201: ImportBatchSerializer, 202: ImportBatchSerializer})
+    @extend_schema(
+        summary="Upload a usage file (ministry, administrators, operators)",
+        request=UploadSerializer,
+        responses={201: ImportBatchSerializer, 202: ImportBatchSerializer},
+    )
     def create(self, request, *args, **kwargs):
         """Keep the file as a batch and queue its import; 202 when the queue is down (it is queued later)."""
         upload = UploadSerializer(data=request.data)
@@ -64,7 +88,12 @@ class UsageFileViewSet(
         headers = {"Location": request.build_absolute_uri(f"{batch.pk}/")}
         return Response(data, status=status.HTTP_201_CREATED if queued else status.HTTP_202_ACCEPTED, headers=headers)
 
-    @extend_schema(responses=RejectedRowSerializer(many=True))
+    @extend_schema(
+        summary="The rejected rows of a batch, by line",
+        parameters=[BATCH_ID],
+        responses=RejectedRowSerializer(many=True),
+        filters=False,  # the batch filters do not filter rows; only page and page_size apply
+    )
     @action(detail=True, methods=["get"], url_path="rejected-rows")
     def rejected_rows(self, request, pk=None):
         """The batch's rejected rows: line, raw text and reason, paginated."""
@@ -72,7 +101,15 @@ class UsageFileViewSet(
         page = self.paginate_queryset(batch.rejected_rows.order_by("line"))
         return self.get_paginated_response(RejectedRowSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=ImportBatchSerializer)
+    @extend_schema(
+        summary="Import a batch again (administrators)",
+        parameters=[BATCH_ID],
+        request=None,
+        responses={
+            202: ImportBatchSerializer,
+            409: OpenApiResponse(description="The batch is already waiting or running: nothing was done."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def reprocess(self, request, pk=None):
         """Administrators: apply the rules again to the kept file; 409 when it is waiting or running."""
