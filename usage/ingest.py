@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 STAGE = "usage_stage"
 GROUPS = "usage_stage_groups"
 KEYS = "usage_stage_keys"
+TEMP_BUFFERS = "256MB"
 COPY_CHUNK_ROWS = 2000
 
 
@@ -87,32 +88,36 @@ def run(batch: ImportBatch) -> IngestResult:
 def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     """1. stage every row; 2. keep the rejected ones; 3. total the staged rows per (month, municipality
     [, query type]) group; 4. replace the daily figures of the file's keys; 5. write the rollups of the
-    touched groups; 6. recompute the touched municipalities' adoption."""
+    touched groups; 6. recompute the touched municipalities' adoption.
+
+    A plain CSV of new months without a bad or repeated row (the usual export) takes a shortcut
+    through steps 1-4: one statement checks its rows, inserts them and totals the groups."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
     clock = _Clock()
     with connection.cursor() as cursor:
         _prepare(cursor, kind)
-        _stage(cursor, reader)
-        clock.lap("read and stage")
+        fresh = _stage(cursor, reader, sql)
+        clock.lap("read, check and stage" if fresh is None else "read, check, insert and total")
         cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
-        cursor.execute(
-            "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
-            f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
-            [batch.pk],
-        )
-        clock.lap("rejected rows")
-        span, duplicates = _total_groups(cursor, kind)
-        if span is None:
+        if fresh is None:
+            cursor.execute(
+                "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
+                f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
+                [batch.pk],
+            )
+            clock.lap("rejected rows")
+            keys, months_were_empty = _replace_from_stage(cursor, kind, sql)
+            clock.lap("group totals and daily facts")
+        else:
+            keys, months_were_empty = fresh, True
+        if keys is None:
             return 0
-        clock.lap("group totals")
-        keys, months_were_empty = _replace_daily(cursor, sql, span, duplicates)
-        clock.lap("daily facts")
         if months_were_empty:
             # The file's rows are all there is in those months: the group totals are the rollups.
             cursor.execute(sql["monthly_from_groups"])
         else:
-            cursor.execute(sql["monthly"].format(month=_month("f.date")), span)
+            cursor.execute(sql["monthly"].format(month=_month("f.date")), _span(cursor))
         clock.lap("monthly rollups")
         _refresh_adoption(cursor, kind)
         clock.lap("observed adoption")
@@ -120,8 +125,19 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     return max(keys, 0)
 
 
+def _replace_from_stage(cursor, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
+    """Steps 3 and 4 from the staged rows: (keys written or None when no row was accepted, whether
+    the file's months held nothing before)."""
+    _total_groups(cursor, kind)
+    span = _span(cursor)
+    if span is None:
+        return None, False
+    return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor))
+
+
 def _prepare(cursor, kind: str) -> None:
     if connection.vendor == "postgresql":
+        _room_for_temporary_tables(cursor)
         # One import of a kind at a time: the daily facts have no unique index (docs/ingestion.md), so
         # this lock is what keeps two imports from inserting the same key; it also avoids deadlocks.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
@@ -144,35 +160,68 @@ def _prepare(cursor, kind: str) -> None:
     )
 
 
-def _stage(cursor, reader: UsageFileReader) -> bool:
-    """Every data row into the staging table; True when PostgreSQL parsed the file itself."""
-    if connection.vendor == "postgresql" and reader.raw_copy_options() is not None:
-        if _stage_by_postgres(cursor, reader):
-            return True
+def _room_for_temporary_tables(cursor) -> None:
+    """A million raw rows fill ~80 MB of temporary table. With the default 8 MB of temp_buffers each
+    page is written out and read back through the kernel, which cost ~0.3 s per million rows; with
+    room for them they stay in the backend's memory (allocated as used, freed with the connection).
+    PostgreSQL only lets a session set this before it first uses a temporary table, hence the
+    savepoint: a session that already did keeps its setting and the import runs all the same."""
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+    except DatabaseError:
+        logger.debug("temp_buffers is already fixed for this database session")
+
+
+def _stage(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
+    """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
+    straight into the daily facts and their group totals (then returns how many rows it inserted)."""
+    if (
+        connection.vendor == "postgresql"
+        and reader.raw_copy_options() is not None
+        and _parse_by_postgres(cursor, reader)
+    ):
+        fresh = _insert_fresh(cursor, reader, sql)
+        if fresh is not None:
+            return fresh
+        if _stage_checked_rows(cursor, reader):
+            return None
     columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
     _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))
-    return False
+    return None
 
 
-def _total_groups(cursor, kind: str) -> tuple[dict[str, str] | None, bool]:
-    """Total the accepted rows per (month, municipality, query type) in one pass over the stage.
+def _total_groups(cursor, kind: str) -> None:
+    """Total the staged accepted rows per (month, municipality, query type) in one pass.
 
-    Returns the months' date span (None when no row was accepted) and whether two rows share a key.
-    The totals are already right with repeated keys (a day counts once in `days`, and a day is
-    active when any of its rows is), so they become the rollups when the months held nothing."""
-    active = "a > 0" if kind == Kind.REGIX else "a + b > 0"
+    The totals are right even with repeated keys (a day counts once in `days`, and a day is active
+    when any of its rows is), so they become the rollups when the months held nothing before."""
+    active = _ACTIVE[kind]
     cursor.execute(
         f"INSERT INTO {GROUPS} SELECT {_month('d')}, m, q, sum(a), sum(b), {_distinct_days(active)}, "
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
         f"{_distinct_days('true')} FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
     )
-    cursor.execute(f"SELECT min(month), max(month), max(n - days) FROM {GROUPS}")
-    first_month, last_month, repeats = cursor.fetchone()
-    if first_month is None:
-        return None, False
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {GROUPS}")
-    return {"lo": str(first_month), "hi": _month_after(str(last_month))}, repeats > 0
+
+
+_ACTIVE = {Kind.REGIX: "a > 0", Kind.SEOS: "a + b > 0"}
+
+
+def _span(cursor) -> dict[str, str] | None:
+    """The date span of the months of the groups, None when there is none."""
+    cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
+    first_month, last_month = cursor.fetchone()
+    if first_month is None:
+        return None
+    return {"lo": str(first_month), "hi": _month_after(str(last_month))}
+
+
+def _has_repeated_keys(cursor) -> bool:
+    """Whether two accepted rows share a key: some group has more rows than distinct days."""
+    cursor.execute(f"SELECT 1 FROM {GROUPS} WHERE n > days LIMIT 1")
+    return cursor.fetchone() is not None
 
 
 def _distinct_days(condition: str) -> str:
@@ -230,28 +279,84 @@ class _Fallback(Exception):
 
 RAW = "usage_stage_raw"
 LOOKUPS = {
-    "date": ("usage_stage_dates", "raw text PRIMARY KEY, day date, month date"),
+    "date": ("usage_stage_dates", "raw text PRIMARY KEY, day date, month date, bit bigint"),
     "municipality": ("usage_stage_municipalities", "raw text PRIMARY KEY, id integer"),
     "operation": ("usage_stage_operations", "raw text PRIMARY KEY, id integer"),
 }
 COUNT_COLUMNS = {Kind.REGIX: ("requests", "errors"), Kind.SEOS: ("sent", "received")}
 
 
-def _stage_by_postgres(cursor, reader: UsageFileReader) -> bool:
-    """Let COPY parse a plain CSV and SQL check it, row for row as the Python reader would:
-
-    1. COPY the file's bytes into a table of text columns (row n is line n + 1);
-    2. load the valid spellings of the reference values (every day since 2010 in both forms, every
-       municipality code, every catalogued operation), each judged by the Python rules, as join tables;
-    3. move every row whose values are such spellings, and whose counts are plain digits, to the
-       staging table in one statement;
-    4. hand the rows that did not pass to the Python rules, which accept or reject them with the reason.
-    Returns False (and leaves nothing behind) when the file is not plain enough: the Python path runs.
-    """
+def _parse_by_postgres(cursor, reader: UsageFileReader) -> bool:
+    """Let COPY parse a plain CSV into a table of text columns (row n is line n + 1), and load the
+    valid spellings of the reference values to check it against. False (and nothing left behind) when
+    the file is not plain enough: then the Python reader takes over."""
     try:
         with transaction.atomic():
             _copy_raw(cursor, reader)
             _load_lookups(cursor, reader)
+    except (_Fallback, DatabaseError, psycopg.Error) as error:
+        logger.info("PostgreSQL cannot parse %s itself (%s): reading it in Python", reader.path.name, error)
+        return False
+    return True
+
+
+class _NotFresh(Exception):
+    """The shortcut does not apply to this file: undo it and take the general path."""
+
+
+def _insert_fresh(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
+    """The shortcut for the usual export, in ONE pass over the parsed rows: check them, insert them
+    into the daily facts and total them per group. Returns the rows inserted, or None (and nothing
+    left behind) unless every row passed the checks, no key came twice and the file's months held
+    nothing before; then the general path imports the file.
+
+    Those months held nothing when they have no rollup row: every import writes the daily facts and
+    the rollups of their groups in the same transaction, so a month has rollups iff it has facts."""
+    try:
+        with transaction.atomic():
+            cursor.execute(_fresh_sql(reader, sql))
+            cursor.execute(f"SELECT coalesce(sum(n), 0), min(month), max(month) FROM {GROUPS}")
+            accepted, first_month, last_month = cursor.fetchone()
+            if accepted != reader.raw_data_rows or first_month is None or _has_repeated_keys(cursor):
+                raise _NotFresh
+            cursor.execute(sql["any_rollup"], {"lo": str(first_month), "hi": _month_after(str(last_month))})
+            if cursor.fetchone() is not None:
+                raise _NotFresh
+            cursor.execute(f"ANALYZE {GROUPS}")
+    except (_NotFresh, DatabaseError, psycopg.Error) as error:
+        logger.info("%s is imported through the staging table (%r)", reader.path.name, error)
+        return None
+    reader.info.rows_read = int(accepted)
+    return int(accepted)
+
+
+def _fresh_sql(reader: UsageFileReader, sql: dict[str, str]) -> str:
+    """Checked rows, computed once (MATERIALIZED), feed both the daily facts and the group totals.
+
+    The month and the day's bit come with the date from its lookup row: no date arithmetic per row."""
+    joins, ok, a, b = _row_checks(reader)
+    operation = "lo.id" if reader.info.kind == Kind.REGIX else "NULL::integer"
+    active = _ACTIVE[reader.info.kind]
+    return (
+        f"WITH v AS MATERIALIZED (SELECT ld.day AS d, ld.month, ld.bit, lm.id AS m, {operation} AS q, "
+        f"{a} AS a, {b} AS b FROM {RAW} r {joins}WHERE {ok}), "
+        f"facts AS ({sql['insert']}{sql['fresh_rows']}) "
+        f"INSERT INTO {GROUPS} SELECT month, m, q, sum(a), sum(b), "
+        f"coalesce(bit_count(bit_or(CASE WHEN {active} THEN bit END)::bit(64)), 0), "
+        f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
+        "bit_count(bit_or(bit)::bit(64)) FROM v GROUP BY month, m, q"
+    )
+
+
+def _stage_checked_rows(cursor, reader: UsageFileReader) -> bool:
+    """The general path after a PostgreSQL parse, row for row as the Python reader would:
+
+    1. move every row that passes the SQL checks to the staging table in one statement;
+    2. hand the rows that did not pass to the Python rules, which accept or reject them with the reason.
+    Returns False (and leaves nothing behind) if that fails: the Python path runs.
+    """
+    try:
+        with transaction.atomic():
             cursor.execute(_valid_rows_sql(reader))
             accepted = cursor.rowcount
             if accepted > reader.raw_data_rows:
@@ -260,7 +365,7 @@ def _stage_by_postgres(cursor, reader: UsageFileReader) -> bool:
             if accepted != reader.raw_data_rows:
                 _stage_flagged_rows(cursor, reader)
     except (_Fallback, DatabaseError, psycopg.Error) as error:
-        logger.info("PostgreSQL cannot parse %s itself (%s): reading it in Python", reader.path.name, error)
+        logger.info("PostgreSQL cannot check %s itself (%s): reading it in Python", reader.path.name, error)
         reader.info.rows_read = reader.info.rows_rejected = 0
         return False
     return True
@@ -310,8 +415,12 @@ def _load_lookups(cursor, reader: UsageFileReader) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition})")
         lines = "".join(checks[name](candidates[name]))
+        columns = [part.split()[0] for part in definition.split(", ") if part != "bit bigint"]
         if lines:
-            _copy(cursor, table, [part.split()[0] for part in definition.split(", ")], iter([lines]))
+            _copy(cursor, table, columns, iter([lines]))
+        if name == "date":
+            # The day's bit in a month (see _distinct_days), computed once per date, not per row.
+            cursor.execute(f"UPDATE {table} SET bit = 1::bigint << extract(day FROM day)::integer")
         cursor.execute(f"ANALYZE {table}")
 
 
@@ -321,17 +430,20 @@ def _date_spellings(today: dt.date) -> list[str]:
     return [f"{day:%Y-%m-%d}" for day in days] + [f"{day:%d.%m.%Y}" for day in days]
 
 
-def _plain_count(column: str) -> str:
-    """A count written with 1 to 15 ASCII digits and nothing else: what the Python rule accepts as is.
-    ltrim with a set of characters is a byte loop; a regular expression per value cost twice as much."""
-    return f"(ltrim({column}, '0123456789') = '' AND length({column}) BETWEEN 1 AND {MAX_DIGITS})"
+def _plain_counts(*columns: str) -> str:
+    """Counts written with 1 to 15 ASCII digits and nothing else: what the Python rule accepts as is.
+
+    translate() deletes the digits of all the counts at once (a regular expression per value cost
+    three times as much); once only digits are left, octet_length is the number of digits."""
+    lengths = " AND ".join(f"octet_length({column}) BETWEEN 1 AND {MAX_DIGITS}" for column in columns)
+    return f"({lengths} AND translate({' || '.join(columns)}, '0123456789', '') = '')"
 
 
 def _row_checks(reader: UsageFileReader) -> tuple[str, str, str, str]:
     """(joins, the condition a valid row meets, count a, count b) for this kind's raw rows.
 
     The date, municipality and operation are checked by joining to their tables of valid spellings,
-    the counts by `_plain_count`; a row that misses a join or a check is left for the Python rules.
+    the counts by `_plain_counts`; a row that misses a join or a check is left for the Python rules.
     The casts sit behind CASE, which PostgreSQL evaluates in order, so no cast ever sees a non-digit."""
     c = _columns(reader)
     joins = [
@@ -343,12 +455,12 @@ def _row_checks(reader: UsageFileReader) -> tuple[str, str, str, str]:
     if reader.info.kind == Kind.REGIX:
         joins.append(f"JOIN {LOOKUPS['operation'][0]} lo ON lo.raw = r.{c['operation']}")
         if second not in c:
-            return " ".join(joins) + " ", _plain_count(a), f"{a}::bigint", "0"
+            return " ".join(joins) + " ", _plain_counts(a), f"{a}::bigint", "0"
         b = f"r.{c[second]}"
-        ok = f"CASE WHEN {_plain_count(a)} AND {_plain_count(b)} THEN {b}::bigint <= {a}::bigint ELSE false END"
+        ok = f"CASE WHEN {_plain_counts(a, b)} THEN {b}::bigint <= {a}::bigint ELSE false END"
         return " ".join(joins) + " ", ok, f"{a}::bigint", f"{b}::bigint"
     b = f"r.{c[second]}"
-    return " ".join(joins) + " ", f"{_plain_count(a)} AND {_plain_count(b)}", f"{a}::bigint", f"{b}::bigint"
+    return " ".join(joins) + " ", _plain_counts(a, b), f"{a}::bigint", f"{b}::bigint"
 
 
 def _valid_rows_sql(reader: UsageFileReader) -> str:
@@ -425,6 +537,8 @@ REGIX_SQL = {
     "any_stored": "SELECT 1 FROM usage_regixdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
     "insert": "INSERT INTO usage_regixdailyusage (date, municipality_id, query_type_id, requests, errors) ",
     "rows": f"SELECT d, m, q, a, b FROM {STAGE} WHERE reason IS NULL",
+    "fresh_rows": "SELECT d, m, q, a, b FROM v",
+    "any_rollup": "SELECT 1 FROM usage_regixmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s LIMIT 1",
     # Within one file the rows of a key are added up.
     "sum": f"SELECT d, m, q, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m, q",
@@ -458,6 +572,8 @@ SEOS_SQL = {
     "any_stored": "SELECT 1 FROM usage_seosdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
     "insert": "INSERT INTO usage_seosdailyusage (date, municipality_id, sent, received) ",
     "rows": f"SELECT d, m, a, b FROM {STAGE} WHERE reason IS NULL",
+    "fresh_rows": "SELECT d, m, a, b FROM v",
+    "any_rollup": "SELECT 1 FROM usage_seosmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s LIMIT 1",
     "sum": f"SELECT d, m, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m",
     "delete_changed": "DELETE FROM usage_seosdailyusage WHERE date >= %(lo)s AND date < %(hi)s "
