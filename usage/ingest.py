@@ -322,7 +322,6 @@ def _insert_fresh(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int |
             cursor.execute(sql["any_rollup"], {"lo": str(first_month), "hi": _month_after(str(last_month))})
             if cursor.fetchone() is not None:
                 raise _NotFresh
-            cursor.execute(f"ANALYZE {GROUPS}")
     except (_NotFresh, DatabaseError, psycopg.Error) as error:
         logger.info("%s is imported through the staging table (%r)", reader.path.name, error)
         return None
