@@ -1,11 +1,15 @@
 # ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
-"""Importing one batch: `run(batch) -> IngestResult`.
+"""Importing one batch: `run(batch) -> IngestResult`. The paths and the measurements behind them are
+described in docs/ingestion.md.
 
-1. The reader streams the kept file and turns every data row into a staging line (valid or rejected).
-2. In ONE transaction: the lines are COPYed into a temporary table; rejected rows are stored; the
-   valid rows are added up per key and replace the stored daily figures of exactly those keys; the
-   monthly rollups of the touched (month, municipality[, query type]) groups and the observed adoption
-   of the touched municipalities are recomputed from the facts; the batch gets its counts and status.
+1. A plain CSV is parsed by PostgreSQL's COPY and checked in SQL against the valid spellings of the
+   reference values; any other file, and any row the SQL check does not pass, goes through the
+   Python reader's rules.
+2. In ONE transaction: rejected rows are stored; the valid rows are added up per key and replace the
+   stored daily figures of exactly those keys; the monthly rollups of the touched (month,
+   municipality[, query type]) groups and the observed adoption of the touched municipalities are
+   recomputed; the batch gets its counts and status. A fresh, clean plain CSV does the checking,
+   inserting and totalling in a single statement.
 3. A file that cannot be read fails the batch with the reason and changes no figure.
 
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
@@ -551,7 +555,9 @@ REGIX_SQL = {
     "AND f.query_type_id = k.q)",
     "monthly_from_groups": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
-    f"SELECT month, m, q, a, b, active, first_day, last_day FROM {GROUPS} " + _REGIX_MONTHLY_UPSERT,
+    f"SELECT month, m, q, a, b, active, first_day, last_day FROM {GROUPS} "
+    # WHERE: SQLite cannot tell an upsert from a join after a bare FROM.
+    "WHERE 1 = 1 " + _REGIX_MONTHLY_UPSERT,
     # The touched groups' months, read once through the date index's range and hash-joined to the groups.
     "monthly": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
@@ -583,7 +589,7 @@ SEOS_SQL = {
     "WHERE f.date >= %(lo)s AND f.date < %(hi)s AND f.date = k.d AND f.municipality_id = k.m)",
     "monthly_from_groups": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
-    f"SELECT month, m, a, b, active, first_day, last_day FROM {GROUPS} " + _SEOS_MONTHLY_UPSERT,
+    f"SELECT month, m, a, b, active, first_day, last_day FROM {GROUPS} WHERE 1 = 1 " + _SEOS_MONTHLY_UPSERT,
     "monthly": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
     "SELECT g.month, g.m, sum(f.sent), sum(f.received), "
