@@ -145,11 +145,19 @@ def test_only_a_fresh_clean_plain_file_takes_the_one_statement_shortcut(tmp_path
     import_text(tmp_path, HEADER + f"2024-03-04,VAR06,{PERSON},9,1\n", name="again.csv")
     import_text(tmp_path, HEADER + f"2024-06-04,VAR06,{PERSON},1,0\n2024-06-04,VAR06,{PERSON},1,0\n", name="twice.csv")
     import_text(tmp_path, HEADER + f"2024-07-04,VAR06,{PERSON},1,0\n2024-07-05,Nowhere,{PERSON},1,0\n", name="bad.csv")
+    # The first row's month is new, a later row's is not: the shortcut finds out and steps back.
+    import_text(tmp_path, HEADER + f"2024-08-01,VAR06,{PERSON},1,0\n2024-03-04,VAR06,{PERSON},8,1\n", name="mixed.csv")
     if parser == "python-parse":
         assert taken == []
     else:
-        assert taken == [("new.csv", 2), ("again.csv", None), ("twice.csv", None), ("bad.csv", None)]
-    assert regix_figures()[("2024-03-04", "VAR06", PERSON)] == (9, 1)
+        assert taken == [
+            ("new.csv", 2),
+            ("again.csv", None),
+            ("twice.csv", None),
+            ("bad.csv", None),
+            ("mixed.csv", None),
+        ]
+    assert regix_figures()[("2024-03-04", "VAR06", PERSON)] == (8, 1)
     assert regix_figures()[("2024-06-04", "VAR06", PERSON)] == (2, 0)
     assert_one_row_per_key_and_rollups_match()
 
