@@ -156,7 +156,7 @@ def _prepare(cursor, kind: str) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGE} (d date, m integer, q integer, a bigint, b bigint, "
-        "line integer, raw text, reason text)"
+        "line integer, raw text, reason text, month date, bit bigint)"
     )
     cursor.execute(
         f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer, a bigint, b bigint, "
@@ -202,7 +202,8 @@ def _total_groups(cursor, kind: str) -> None:
     when any of its rows is), so they become the rollups when the months held nothing before."""
     active = _ACTIVE[kind]
     cursor.execute(
-        f"INSERT INTO {GROUPS} SELECT {_month('d')}, m, q, sum(a), sum(b), {_distinct_days(active)}, "
+        f"INSERT INTO {GROUPS} SELECT coalesce(month, {_month('d')}), m, q, sum(a), sum(b), "
+        f"{_distinct_days(active)}, "
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
         f"{_distinct_days('true')} FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
     )
@@ -232,12 +233,11 @@ def _distinct_days(condition: str) -> str:
     """How many distinct days of a month group's rows meet the condition.
 
     On PostgreSQL a bit per day of the month, OR-ed together and counted: one hash aggregate, where
-    count(DISTINCT) would sort every group's rows."""
+    count(DISTINCT) would sort every group's rows. Rows checked in SQL bring their bit (and month)
+    from the date's lookup row; rows the Python reader staged have them computed here."""
     if connection.vendor == "postgresql":
-        return (
-            f"coalesce(bit_count(bit_or(CASE WHEN {condition} THEN 1::bigint << extract(day FROM d)::integer END)"
-            "::bit(64)), 0)"
-        )
+        bit = "coalesce(bit, 1::bigint << extract(day FROM d)::integer)"
+        return f"coalesce(bit_count(bit_or(CASE WHEN {condition} THEN {bit} END)::bit(64)), 0)"
     return f"count(DISTINCT CASE WHEN {condition} THEN d END)"
 
 
@@ -253,7 +253,8 @@ def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates
     if cursor.fetchone() is None:
         cursor.execute(sql["insert"] + (sql["sum"] if duplicates else sql["rows"]))
         return cursor.rowcount, True
-    cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} AS {sql['sum']}")
+    # Added up only when a key came twice: a million-group aggregate is not free.
+    cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} AS {sql['sum'] if duplicates else sql['rows']}")
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {KEYS}")
     cursor.execute(sql["delete_changed"], span)
@@ -487,7 +488,8 @@ def _valid_rows_sql(reader: UsageFileReader) -> str:
     joins, ok, a, b = _row_checks(reader)
     operation = "lo.id" if reader.info.kind == Kind.REGIX else "NULL::integer"
     return (
-        f"INSERT INTO {STAGE} (d, m, q, a, b) SELECT ld.day, lm.id, {operation}, {a}, {b} "
+        f"INSERT INTO {STAGE} (d, m, q, a, b, month, bit) SELECT ld.day, lm.id, {operation}, {a}, {b}, "
+        "ld.month, ld.bit "
         f"FROM {RAW} r {joins}WHERE {ok}"
     )
 
