@@ -384,13 +384,13 @@ def test_every_municipality_code_resolves(tmp_path):
 
 def test_a_plain_csv_is_parsed_by_postgresql_and_a_quoted_one_by_python(tmp_path, monkeypatch, parser):
     paths = []
-    real = ingest._stage_by_postgres
+    real = ingest._parse_by_postgres
 
     def spy(cursor, reader):
         paths.append((reader.path.name.split("-", 1)[1], real(cursor, reader)))
         return paths[-1][1]
 
-    monkeypatch.setattr(ingest, "_stage_by_postgres", spy)
+    monkeypatch.setattr(ingest, "_parse_by_postgres", spy)
     header = "date,municipality,operation,requests\n"
     import_text(tmp_path, header + f"2024-03-04,VAR06,{PERSON},1\n2024-03-05,Бяла,{PERSON},1\n", name="plain.csv")
     import_text(tmp_path, header + f'2024-03-04,VAR06,"{PERSON}",1\n', name="quoted.csv")

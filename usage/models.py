@@ -7,6 +7,7 @@ each import, in the same transaction, so dashboards never aggregate daily rows o
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -133,12 +134,25 @@ class RejectedRow(models.Model):
         return f"{self.batch_id}:{self.line}"
 
 
+class DateRangeIndex(BrinIndex):
+    """A BRIN index on PostgreSQL (a few pages summarising each range of the heap's blocks, nearly free
+    to maintain on insert), a plain index on the databases without BRIN (SQLite, the dev quick start)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 class RegixDailyUsage(models.Model):
     """RegiX queries of one municipality's administration with one query type on one day.
 
-    The natural key is the primary key, in the order the operators' files come in (day by day):
-    new days land at the right edge of one index, which keeps a million-row import fast. Only the
-    import reads this table; every other reader goes through the monthly rollups.
+    The natural key is Django's primary key but, on PostgreSQL, has NO unique index in the database
+    (migration 0002, docs/ingestion.md "Why the daily facts have no unique index"): maintaining that
+    btree cost 1.6 s of a million-row import. The import alone writes this table and keeps one row per
+    key itself (keys added up within a file, replaced across files, one import per kind at a time);
+    it finds a file's months through the BRIN index on the date. Every other reader goes through the
+    monthly rollups.
     """
 
     pk = models.CompositePrimaryKey("date", "municipality_id", "query_type_id")
@@ -175,8 +189,13 @@ class RegixDailyUsage(models.Model):
                 violation_error_message=_("Errors cannot exceed requests."),
             ),
         ]
+        indexes = [
+            # The import: whether a file's months hold facts, and the replacement and rollup
+            # recomputation of a month range. Rows arrive day by day, so block ranges map to dates.
+            DateRangeIndex(fields=["date"], name="usage_regix_daily_date_brin", autosummarize=True),
+        ]
         # No index on municipality or query type alone: retiring one that has usage is refused
-        # (PROTECT) and is rare; the rollup recomputation reads a month range through the key.
+        # (PROTECT) and is rare.
 
     def __str__(self) -> str:
         return f"{self.date} {self.municipality_id} {self.query_type_id}: {self.requests}"
@@ -185,7 +204,8 @@ class RegixDailyUsage(models.Model):
 class SeosDailyUsage(models.Model):
     """Documents one municipality's administration sent and received through SEOS on one day.
 
-    The natural key (day, municipality) is the primary key, for the same reason as RegiX's.
+    The natural key (day, municipality) is Django's primary key, without a unique index in the
+    database, for the same reasons as RegiX's and through the same import code.
     """
 
     pk = models.CompositePrimaryKey("date", "municipality_id")
@@ -205,6 +225,10 @@ class SeosDailyUsage(models.Model):
         verbose_name = _("SEOS daily usage")
         verbose_name_plural = _("SEOS daily usage")
         ordering = ["date", "municipality"]
+        indexes = [
+            # The import, as for RegiX.
+            DateRangeIndex(fields=["date"], name="usage_seos_daily_date_brin", autosummarize=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.municipality_id}: {self.sent}/{self.received}"

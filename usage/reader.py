@@ -192,11 +192,6 @@ class UsageFileReader:
         self._operations: dict[str, tuple[str | None, str | None]] = {}
         self._text: IO[str] | None = None
         self._first_line = ""
-        # What the importer needs besides the rows: the (month, municipality, query type) groups whose
-        # rollups to recompute, and whether two rows may share a key (then it adds them up in SQL).
-        self.groups: set[tuple[str, str, str | None]] = set()
-        self.maybe_duplicates = False
-        self._seen: set[int] = set()
 
     # -- opening: encoding, container, header, kind ------------------------------------------------
 
@@ -374,14 +369,6 @@ class UsageFileReader:
         self.info.rows_rejected += 1
         return f"{NULL}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{line_no}\t{_copy_text(raw)}\t{_copy_text(reason)}\n"
 
-    def _track(self, day: str, municipality: str, operation: str | None) -> None:
-        seen = self._seen
-        size = len(seen)
-        seen.add(hash((day, municipality, operation)))
-        if len(seen) == size:
-            self.maybe_duplicates = True  # or a hash collision: adding up in SQL is right either way
-        self.groups.add((day[:8] + "01", municipality, operation))
-
     def _regix_csv_chunks(self, rows: int) -> Iterator[str]:
         """The hot loop for the common case (a RegiX CSV): plain lines go through a fast path of dict
         look-ups on the raw values; anything unusual (quotes, spaces, a bad value) takes the full path."""
@@ -392,7 +379,7 @@ class UsageFileReader:
             "date", "municipality", "operation", "requests", "errors"
         )
         dates, municipalities, operations = self._dates, self._municipalities, self._operations
-        seen, groups, info = self._seen, self.groups, self.info
+        info = self.info
         validate = self._validate_regix
         out: list[str] = []
         append = out.append
@@ -431,13 +418,7 @@ class UsageFileReader:
                         and len(requests) <= MAX_DIGITS
                         and int(errors) <= int(requests)
                     ):
-                        iso, m, q = day[0], municipality[0], operation[0]
-                        size = len(seen)
-                        seen.add(hash((iso, m, q)))
-                        if len(seen) == size:
-                            self.maybe_duplicates = True
-                        groups.add((day[2], m, q))
-                        append(f"{iso}\t{m}\t{q}\t{requests}\t{errors}\t\\N\t\\N\t\\N\n")
+                        append(f"{day[0]}\t{municipality[0]}\t{operation[0]}\t{requests}\t{errors}\t\\N\t\\N\t\\N\n")
                     else:
                         append(self._stage_line(self._line_no, raw, values, validate))
             if len(out) >= rows:
@@ -564,7 +545,6 @@ class UsageFileReader:
             )
         if problems:
             return None, " ".join(problems)
-        self._track(day, municipality, operation)
         return f"{day}\t{municipality}\t{operation}\t{requests}\t{errors}\t{NULL}\t{NULL}\t{NULL}\n", None
 
     def _validate_seos(self, values: list[str]) -> tuple[str | None, str | None]:
@@ -586,7 +566,6 @@ class UsageFileReader:
             problems.append(problem)
         if problems:
             return None, " ".join(problems)
-        self._track(day, municipality, None)
         return f"{day}\t{municipality}\t{NULL}\t{sent}\t{received}\t{NULL}\t{NULL}\t{NULL}\n", None
 
     def _date(self, raw: str) -> tuple[str | None, str | None]:

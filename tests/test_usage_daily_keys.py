@@ -1,0 +1,175 @@
+"""The daily facts have no unique index in PostgreSQL (docs/ingestion.md): the import itself keeps
+exactly one row per key, on both parsing paths, through new files, re-imports and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from tests.usage_support import MARRIAGE, PERSON, import_text, usage_storage  # noqa: F401
+from usage import ingest
+from usage.models import RegixDailyUsage, RegixMonthlyUsage, SeosDailyUsage, SeosMonthlyUsage
+from usage.reader import UsageFileReader
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "date,municipality,operation,requests,errors\n"
+
+
+@pytest.fixture(autouse=True, params=["postgres-parse", "python-parse"])
+def parser(request, monkeypatch):
+    if request.param == "python-parse":
+        monkeypatch.setattr(UsageFileReader, "raw_copy_options", lambda self: None)
+    return request.param
+
+
+def keys_stored_twice(table: str, key: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key}, count(*) FROM {table} GROUP BY {key} HAVING count(*) > 1")  # noqa: S608
+        return cursor.fetchall()
+
+
+def regix_figures() -> dict[tuple[str, str, str], tuple[int, int]]:
+    return {
+        (str(row.date), row.municipality.code, row.query_type.operation): (row.requests, row.errors)
+        for row in RegixDailyUsage.objects.select_related("municipality", "query_type")
+    }
+
+
+def regix_rollups_from_facts() -> dict[tuple, tuple]:
+    """The monthly rollups as they must be: recomputed here from the daily facts, the slow way."""
+    expected: dict[tuple, list] = {}
+    for row in RegixDailyUsage.objects.all():
+        key = (row.date.replace(day=1), row.municipality_id, row.query_type_id)
+        totals = expected.setdefault(key, [0, 0, 0, None, None])
+        totals[0] += row.requests
+        totals[1] += row.errors
+        if row.requests > 0:
+            totals[2] += 1
+            totals[3] = min(filter(None, [totals[3], row.date]))
+            totals[4] = max(filter(None, [totals[4], row.date]))
+    return {key: tuple(value) for key, value in expected.items()}
+
+
+def regix_rollups() -> dict[tuple, tuple]:
+    return {
+        (row.month, row.municipality_id, row.query_type_id): (
+            row.requests,
+            row.errors,
+            row.active_days,
+            row.first_day,
+            row.last_day,
+        )
+        for row in RegixMonthlyUsage.objects.all()
+    }
+
+
+def assert_one_row_per_key_and_rollups_match() -> None:
+    assert keys_stored_twice("usage_regixdailyusage", "date, municipality_id, query_type_id") == []
+    assert regix_rollups() == regix_rollups_from_facts()
+
+
+def test_new_files_reimports_and_corrections_leave_exactly_one_row_per_key(tmp_path):
+    first = (
+        HEADER + f"2024-03-04,VAR06,{PERSON},10,1\n"
+        f"04.03.2024,VAR06,{PERSON},5,2\n"  # the same key again: added up
+        f"2024-03-05,VAR06,{MARRIAGE},3,0\n"
+        f"2024-04-01,VAR01,{PERSON},7,0\n"
+    )
+    import_text(tmp_path, first, name="first.csv")
+    assert_one_row_per_key_and_rollups_match()
+    assert regix_figures()[("2024-03-04", "VAR06", PERSON)] == (15, 3)
+
+    import_text(tmp_path, first, name="first-again.csv")
+    assert_one_row_per_key_and_rollups_match()
+    assert len(regix_figures()) == 3
+
+    correction = (
+        HEADER + f"2024-03-04,VAR06,{PERSON},1,0\n"  # replaces 15/3
+        f"2024-03-06,VAR06,{PERSON},4,0\n"  # a new key in a month that has facts
+        f"2024-05-02,VAR06,{PERSON},2,0\n"  # a new month
+    )
+    import_text(tmp_path, correction, name="correction.csv")
+    assert_one_row_per_key_and_rollups_match()
+    assert regix_figures() == {
+        ("2024-03-04", "VAR06", PERSON): (1, 0),
+        ("2024-03-05", "VAR06", MARRIAGE): (3, 0),
+        ("2024-03-06", "VAR06", PERSON): (4, 0),
+        ("2024-04-01", "VAR01", PERSON): (7, 0),
+        ("2024-05-02", "VAR06", PERSON): (2, 0),
+    }
+    march = RegixMonthlyUsage.objects.get(municipality__code="VAR06", query_type__operation=PERSON, month="2024-03-01")
+    assert (march.requests, march.active_days) == (5, 2)
+
+
+def test_a_correction_with_a_bad_row_and_a_repeated_key_still_keeps_one_row_per_key(tmp_path):
+    import_text(tmp_path, HEADER + f"2024-03-04,VAR06,{PERSON},10,1\n", name="first.csv")
+    correction = (
+        HEADER + f"2024-03-04,VAR06,{PERSON},2,0\n2024-03-04,var06,{PERSON},3,0\n2024-03-04,Nowhere,{PERSON},3,0\n"
+    )
+    batch = import_text(tmp_path, correction, name="correction.csv")
+    assert (batch.rows_accepted, batch.rows_rejected) == (2, 1)
+    assert_one_row_per_key_and_rollups_match()
+    assert regix_figures() == {("2024-03-04", "VAR06", PERSON): (5, 0)}
+
+
+def test_seos_keys_stay_unique_through_reimports_and_corrections(tmp_path):
+    header = "date,municipality,sent,received\n"
+    text = header + "2024-03-04,VAR06,5,7\n2024-03-04,VAR06,1,0\n2024-03-05,VAR01,2,2\n"
+    import_text(tmp_path, text, name="a.csv")
+    import_text(tmp_path, text, name="a-again.csv")
+    import_text(tmp_path, header + "2024-03-05,VAR01,9,9\n2024-03-06,VAR01,1,1\n", name="b.csv")
+    assert keys_stored_twice("usage_seosdailyusage", "date, municipality_id") == []
+    assert sorted(SeosDailyUsage.objects.values_list("date", "municipality__code", "sent", "received")) == [
+        (dt.date(2024, 3, 4), "VAR06", 6, 7),
+        (dt.date(2024, 3, 5), "VAR01", 9, 9),
+        (dt.date(2024, 3, 6), "VAR01", 1, 1),
+    ]
+    var01 = SeosMonthlyUsage.objects.get(municipality__code="VAR01")
+    assert (var01.sent, var01.received, var01.active_days) == (10, 10, 2)
+
+
+def test_only_a_fresh_clean_plain_file_takes_the_one_statement_shortcut(tmp_path, monkeypatch, parser):
+    taken = []
+    real = ingest._insert_fresh
+
+    def spy(cursor, reader, sql):
+        result = real(cursor, reader, sql)
+        taken.append((reader.path.name.split("-", 1)[1], result))
+        return result
+
+    monkeypatch.setattr(ingest, "_insert_fresh", spy)
+    import_text(tmp_path, HEADER + f"2024-03-04,VAR06,{PERSON},10,1\n2024-03-05,VAR06,{PERSON},1,0\n", name="new.csv")
+    import_text(tmp_path, HEADER + f"2024-03-04,VAR06,{PERSON},9,1\n", name="again.csv")
+    import_text(tmp_path, HEADER + f"2024-06-04,VAR06,{PERSON},1,0\n2024-06-04,VAR06,{PERSON},1,0\n", name="twice.csv")
+    import_text(tmp_path, HEADER + f"2024-07-04,VAR06,{PERSON},1,0\n2024-07-05,Nowhere,{PERSON},1,0\n", name="bad.csv")
+    # The first row's month is new, a later row's is not: the shortcut finds out and steps back.
+    import_text(tmp_path, HEADER + f"2024-08-01,VAR06,{PERSON},1,0\n2024-03-04,VAR06,{PERSON},8,1\n", name="mixed.csv")
+    if parser == "python-parse":
+        assert taken == []
+    else:
+        assert taken == [
+            ("new.csv", 2),
+            ("again.csv", None),
+            ("twice.csv", None),
+            ("bad.csv", None),
+            ("mixed.csv", None),
+        ]
+    assert regix_figures()[("2024-03-04", "VAR06", PERSON)] == (8, 1)
+    assert regix_figures()[("2024-06-04", "VAR06", PERSON)] == (2, 0)
+    assert_one_row_per_key_and_rollups_match()
+
+
+def test_postgresql_keeps_a_brin_index_on_the_date_and_no_unique_index_on_the_key():
+    if connection.vendor != "postgresql":
+        pytest.skip("the unique index is only dropped on PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes "
+            "WHERE tablename IN ('usage_regixdailyusage', 'usage_seosdailyusage') ORDER BY tablename"
+        )
+        indexes = cursor.fetchall()
+    assert [table for table, _definition in indexes] == ["usage_regixdailyusage", "usage_seosdailyusage"]
+    assert all("USING brin (date)" in definition for _table, definition in indexes)
