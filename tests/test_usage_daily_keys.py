@@ -173,3 +173,27 @@ def test_postgresql_keeps_a_brin_index_on_the_date_and_no_unique_index_on_the_ke
         indexes = cursor.fetchall()
     assert [table for table, _definition in indexes] == ["usage_regixdailyusage", "usage_seosdailyusage"]
     assert all("USING brin (date)" in definition for _table, definition in indexes)
+
+
+def test_every_import_leaves_the_date_index_summarised(tmp_path):
+    """The replacement of a month's facts finds them through the BRIN index: it must cover new rows
+    at once, not only once autovacuum (off on some servers) summarises them. 40,000 rows fill more
+    than one block range of 128 pages, so there is a complete range to summarise."""
+    if connection.vendor != "postgresql":
+        pytest.skip("BRIN is PostgreSQL's")
+    from catalog.models import QueryType
+    from municipalities.models import Municipality
+
+    codes = list(Municipality.objects.values_list("code", flat=True))
+    operations = list(QueryType.objects.values_list("operation", flat=True)[:5])
+    lines = [
+        f"2024-03-{day:02d},{code},{operation},1,0"
+        for day in range(1, 31)
+        for code in codes
+        for operation in operations
+    ]
+    batch = import_text(tmp_path, HEADER + "\n".join(lines) + "\n", name="regix-big.csv")
+    assert batch.rows_accepted == len(lines)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT brin_summarize_new_values('usage_regix_daily_date_brin'::regclass)")
+        assert cursor.fetchone()[0] == 0, "the import left block ranges of the date index unsummarised"
