@@ -12,18 +12,26 @@ from .choices import Verification
 from .models import Adoption, Service, stale_cutoff
 
 
-class AdoptionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Municipality"), method="search")
-    province = django_filters.ModelChoiceFilter(
+def _province_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
         label=_("Province"),
         field_name="municipality__province",
         queryset=Province.objects.defer("boundary"),
         to_field_name="code",
         empty_label=_("All provinces"),
     )
-    service = django_filters.ModelChoiceFilter(
+
+
+def _service_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
         label=_("Service"), queryset=Service.objects.all(), to_field_name="code", empty_label=_("All services")
     )
+
+
+class AdoptionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Municipality"), method="search")
+    province = _province_filter()
+    service = _service_filter()
     stage = django_filters.CharFilter(label=_("Stage code"), field_name="stage__code")
     adopted = django_filters.BooleanFilter(label=_("Counts as adopted"), field_name="stage__counts_as_adopted")
     verification = django_filters.ChoiceFilter(
@@ -50,3 +58,15 @@ class AdoptionFilterSet(django_filters.FilterSet):
         return (
             queryset.filter(last_confirmed_at__lt=cutoff) if value else queryset.filter(last_confirmed_at__gte=cutoff)
         )
+
+
+class PendingAdoptionFilterSet(django_filters.FilterSet):
+    """The pending-verification API's filters: the same province and service as the declarations list
+    (verification, stage and staleness would be meaningless on a queue of unverified declarations)."""
+
+    province = _province_filter()
+    service = _service_filter()
+
+    class Meta:
+        model = Adoption
+        fields = ["province", "service"]

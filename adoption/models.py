@@ -91,6 +91,16 @@ class AdoptionQuerySet(models.QuerySet):
     def verifiable_by(self, user) -> AdoptionQuerySet:
         return self if can_verify(user) else self.none()
 
+    def pending_verification_for(self, user) -> AdoptionQuerySet:
+        """The ministry's queue, oldest first: the pending page and the pending API list exactly this."""
+        return (
+            self.verifiable_by(user)
+            .filter(verification=Verification.UNVERIFIED)
+            .select_related("municipality", "municipality__province", "service", "stage", "set_by")
+            .defer("municipality__boundary", "municipality__province__boundary")
+            .order_by("set_at", "id")
+        )
+
     def delete(self):
         raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")
 

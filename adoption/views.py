@@ -24,7 +24,6 @@ from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
 from . import access, services
-from .choices import Verification
 from .filters import AdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
@@ -214,13 +213,7 @@ class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
     template_name = "adoption/pending_list.html"
 
     def get_queryset(self):
-        return (
-            Adoption.objects.verifiable_by(self.request.user)
-            .filter(verification=Verification.UNVERIFIED)
-            .select_related("municipality", "municipality__province", "service", "stage", "set_by")
-            .defer("municipality__boundary", "municipality__province__boundary")
-            .order_by("set_at", "id")
-        )
+        return Adoption.objects.pending_verification_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}

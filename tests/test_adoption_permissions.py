@@ -161,6 +161,13 @@ API_CASES = [
         {"service": "regix", "approve": True, "comment": "ok"},
         {"ministry_user": 200, "administrator": 200, "officer_varna": 403, **API_EDITORS_OK},
     ),
+    (
+        "api pending queue",
+        "get",
+        "/api/adoption/pending/",
+        None,
+        {**dict.fromkeys(PERSONAS, 403), "ministry_user": 200, "administrator": 200},
+    ),
     ("api registers", "get", "/api/registers/", None, dict.fromkeys(PERSONAS, 200)),
     ("api register", "get", "/api/registers/GRAO/NBD/", None, dict.fromkeys(PERSONAS, 200)),
     ("api query types", "get", "/api/query-types/", None, dict.fromkeys(PERSONAS, 200)),

@@ -271,3 +271,54 @@ class AdoptionSerializer(serializers.ModelSerializer):
             "verification_comment": {"help_text": "The ministry's comment when verifying or rejecting."},
             "last_confirmed_at": {"help_text": "When the declaration was last declared or confirmed (ISO 8601)."},
         }
+
+
+class PendingAdoptionSerializer(serializers.ModelSerializer):
+    """A declaration waiting for the ministry's verification: the pending page's columns."""
+
+    municipality = serializers.CharField(source="municipality.code", help_text="Municipality code, e.g. VAR06.")
+    municipality_name_bg = serializers.CharField(
+        source="municipality.name_bg", help_text="Municipality name in Bulgarian."
+    )
+    municipality_name_en = serializers.CharField(
+        source="municipality.name_en", help_text="Municipality name in English."
+    )
+    province = serializers.CharField(
+        source="municipality.province.code", help_text="NSI code of the municipality's province, e.g. VAR."
+    )
+    service = serializers.CharField(source="service.code", help_text=SERVICE_CODE_HELP)
+    stage = serializers.CharField(source="stage.code", help_text="Code of the declared stage awaiting verification.")
+    stage_name_bg = serializers.CharField(source="stage.name_bg", help_text="Declared stage name in Bulgarian.")
+    stage_name_en = serializers.CharField(source="stage.name_en", help_text="Declared stage name in English.")
+    set_by = serializers.CharField(
+        source="set_by.username",
+        allow_null=True,
+        default=None,
+        help_text="Username of who declared the stage; null for declarations made by the system (e.g. demo data).",
+    )
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "municipality",
+            "municipality_name_bg",
+            "municipality_name_en",
+            "province",
+            "service",
+            "stage",
+            "stage_name_bg",
+            "stage_name_en",
+            "since",
+            "evidence",
+            "comment",
+            "set_by",
+            "set_at",
+        ]
+        extra_kwargs = {
+            "since": {"help_text": "Date (YYYY-MM-DD) the declared stage holds since."},
+            "evidence": {"help_text": "Evidence of the declaration, e.g. a document number or a link; may be blank."},
+            "comment": {"help_text": "Comment of the declaration."},
+            "set_at": {
+                "help_text": "When the stage was declared (ISO 8601); the queue is ordered by it, oldest first."
+            },
+        }

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from accounts.permissions import IsMinistry
 from adoption import access, services
+from adoption.filters import PendingAdoptionFilterSet
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from adoption.services import ServiceStatus
 from municipalities.api.views import MUNICIPALITY_FILTERS
@@ -22,6 +25,7 @@ from .serializers import (
     ConfirmInputSerializer,
     MunicipalityAdoptionDetailSerializer,
     MunicipalityAdoptionSerializer,
+    PendingAdoptionSerializer,
     ServiceSerializer,
     StageChangeInputSerializer,
     VerifyInputSerializer,
@@ -181,6 +185,31 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
         adoption = services.verify(request.user, adoption, data["approve"], data["comment"])
         return Response(AdoptionSerializer(adoption).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Declarations awaiting verification (ministry staff)",
+        description="The ministry's queue, as on the pending page: every unverified declaration, oldest first "
+        "(by set_at). Verifying or rejecting one through POST /api/adoption/{code}/verify/ removes it. "
+        "Ministry staff and administrators only; everybody else gets 403.",
+        parameters=[
+            OpenApiParameter("province", str, description="NSI province code, e.g. VAR: only its municipalities."),
+            OpenApiParameter("service", str, description="Service code, e.g. seos or regix: only its declarations."),
+        ],
+    ),
+)
+class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Declarations waiting for the ministry's verification: the pending page's queue as an API."""
+
+    permission_classes = [IsMinistry]
+    serializer_class = PendingAdoptionSerializer
+    filterset_class = PendingAdoptionFilterSet
+    # The queue's order is fixed (oldest first), as on the page: no ?ordering=.
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        return Adoption.objects.pending_verification_for(self.request.user)
 
 
 def _valid(serializer_class, request) -> dict:
