@@ -15,6 +15,10 @@ described in docs/ingestion.md.
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
 adding-up happens in the database. On SQLite (the dev quick start) the same SQL runs, fed by
 executemany instead of COPY.
+
+This module runs the steps; `sql` holds the SQL text per kind, `staging` the temporary tables, COPY
+and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` the one-statement shortcut,
+`replace` the daily facts, rollups and adoption, and `batches` the batch's claim, status and result.
 """
 
 from __future__ import annotations
