@@ -1,0 +1,160 @@
+# ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
+"""Importing one batch: `run(batch) -> IngestResult`. The paths and the measurements behind them are
+described in docs/ingestion.md.
+
+1. A plain CSV is parsed by PostgreSQL's COPY and checked in SQL against the valid spellings of the
+   reference values; any other file, and any row the SQL check does not pass, goes through the
+   Python reader's rules.
+2. In ONE transaction: rejected rows are stored; the valid rows are added up per key and replace the
+   stored daily figures of exactly those keys; the monthly rollups of the touched (month,
+   municipality[, query type]) groups and the observed adoption of the touched municipalities are
+   recomputed; the batch gets its counts and status. A fresh, clean plain CSV does the checking,
+   inserting and totalling in a single statement.
+3. A file that cannot be read fails the batch with the reason and changes no figure.
+
+Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
+adding-up happens in the database. On SQLite (the dev quick start) the same SQL runs, fed by
+executemany instead of COPY.
+
+This module runs the steps; `sql` holds the SQL text per kind, `staging` the temporary tables, COPY
+and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` the one-statement shortcut,
+`replace` the daily facts, rollups and adoption, and `batches` the batch's claim, status and result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import Kind, Status
+from ..models import ImportBatch
+from ..reader import Lookups, UnreadableFile, UsageFileReader
+from .batches import (
+    BatchTakenOver,
+    IngestResult,
+    _fail,
+    _finish,
+    _lock_claim,
+    _result,
+    _same_content_as,
+    _test_pause,
+    record_unexpected_failure,
+)
+
+# The steps below are looked up here, in this module, when an import runs: the tests spy on them as
+# `ingest._parse_by_postgres` and `ingest._insert_fresh`.
+from .fresh import _insert_fresh
+from .replace import _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
+from .sql import REGIX_SQL, SEOS_SQL, STAGE, _month
+from .staging import COPY_CHUNK_ROWS, _copy, _parse_by_postgres, _prepare, _stage_checked_rows
+
+__all__ = ["BatchTakenOver", "IngestResult", "record_unexpected_failure", "run"]
+
+logger = logging.getLogger(__name__)
+
+
+def run(batch: ImportBatch) -> IngestResult:
+    """Import the batch's kept file (the caller has claimed the batch); never raises for bad files."""
+    reader = UsageFileReader(Path(batch.file.path), batch.kind, Lookups.load(), timezone.localdate())
+    try:
+        try:
+            info = reader.open()
+        except UnreadableFile as error:
+            return _fail(batch, str(error))
+        except FileNotFoundError:
+            return _fail(batch, _("The kept file is missing from the storage: %(path)s") % {"path": batch.file.name})
+        if (duplicate := _same_content_as(batch)) is not None:
+            info.warnings.append(
+                _("The same file (by SHA-256) was already imported as batch #%(id)d.") % {"id": duplicate}
+            )
+        try:
+            with transaction.atomic():
+                _lock_claim(batch)
+                keys = _apply(batch, reader)
+                _test_pause()
+                _finish(batch, Status.SUCCEEDED, info=info)
+        except UnreadableFile as error:
+            return _fail(batch, str(error))
+    finally:
+        reader.close()
+    return _result(batch, keys_written=keys)
+
+
+def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
+    """1. stage every row; 2. keep the rejected ones; 3. total the staged rows per (month, municipality
+    [, query type]) group; 4. replace the daily figures of the file's keys; 5. write the rollups of the
+    touched groups; 6. recompute the touched municipalities' adoption.
+
+    A plain CSV of new months without a bad or repeated row (the usual export) takes a shortcut
+    through steps 1-4: one statement checks its rows, inserts them and totals the groups."""
+    kind = reader.info.kind
+    sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
+    clock = _Clock()
+    with connection.cursor() as cursor:
+        _prepare(cursor, kind)
+        fresh = _stage(cursor, reader, sql)
+        clock.lap("read, check and stage" if fresh is None else "read, check, insert and total")
+        cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
+        if fresh is None:
+            cursor.execute(
+                "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
+                f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
+                [batch.pk],
+            )
+            clock.lap("rejected rows")
+            keys, months_were_empty = _replace_from_stage(cursor, kind, sql)
+            clock.lap("group totals and daily facts")
+        else:
+            keys, months_were_empty = fresh, True
+        if keys is None:
+            return 0
+        if months_were_empty:
+            # The file's rows are all there is in those months: the group totals are the rollups.
+            cursor.execute(sql["monthly_from_groups"])
+        else:
+            cursor.execute(sql["monthly"].format(month=_month("f.date")), _span(cursor))
+        clock.lap("monthly rollups")
+        _refresh_adoption(cursor, kind)
+        clock.lap("observed adoption")
+        _summarise_date_index(cursor, kind)
+    logger.info("Usage batch %s: %s", batch.pk, clock)
+    return max(keys, 0)
+
+
+def _stage(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
+    """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
+    straight into the daily facts and their group totals (then returns how many rows it inserted)."""
+    if (
+        connection.vendor == "postgresql"
+        and reader.raw_copy_options() is not None
+        and _parse_by_postgres(cursor, reader)
+    ):
+        fresh = _insert_fresh(cursor, reader, sql)
+        if fresh is not None:
+            return fresh
+        if _stage_checked_rows(cursor, reader):
+            return None
+    columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
+    _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))
+    return None
+
+
+class _Clock:
+    """Phase timings of an import, logged so a slow import says where its time went."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps.items())

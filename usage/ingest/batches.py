@@ -1,0 +1,123 @@
+"""The batch's side of an import: its claim, its final status and counts, and the result handed back."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import Status
+from ..models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+
+class BatchTakenOver(Exception):
+    """Another worker claimed this batch (ours was presumed dead): give up without touching it."""
+
+
+@dataclass
+class IngestResult:
+    batch_id: int
+    status: str
+    kind: str = ""
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    keys_written: int = 0
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _lock_claim(batch: ImportBatch) -> None:
+    """Hold the batch row for the whole import; a worker that lost its claim stops here."""
+    locked = (
+        ImportBatch.objects.select_for_update()
+        .filter(pk=batch.pk, status=Status.RUNNING, claim_token=batch.claim_token)
+        .exists()
+    )
+    if not locked:
+        raise BatchTakenOver(batch.pk)
+
+
+def _test_pause() -> None:
+    """Test-only: sleep inside the transaction so a test can kill the worker right here."""
+    pause = settings.USAGE_INGEST_PAUSE_SECONDS
+    if pause:
+        logger.warning("USAGE_INGEST_PAUSE_SECONDS=%s: pausing inside the import transaction", pause)
+        time.sleep(pause)
+
+
+def _same_content_as(batch: ImportBatch) -> int | None:
+    return (
+        ImportBatch.objects.filter(sha256=batch.sha256, status=Status.SUCCEEDED)
+        .exclude(pk=batch.pk)
+        .values_list("pk", flat=True)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _finish(batch: ImportBatch, status: str, *, info=None, error: str = "") -> None:
+    batch.status = status
+    batch.finished_at = timezone.now()
+    batch.error = error
+    if info is not None:
+        batch.kind = info.kind
+        batch.rows_read = info.rows_read
+        batch.rows_accepted = info.rows_accepted
+        batch.rows_rejected = info.rows_rejected
+        batch.warnings = list(info.warnings)
+    else:
+        batch.rows_read = batch.rows_accepted = batch.rows_rejected = 0
+    updated = ImportBatch.objects.filter(pk=batch.pk, claim_token=batch.claim_token).update(
+        status=batch.status,
+        finished_at=batch.finished_at,
+        error=batch.error,
+        kind=batch.kind,
+        rows_read=batch.rows_read,
+        rows_accepted=batch.rows_accepted,
+        rows_rejected=batch.rows_rejected,
+        warnings=batch.warnings,
+    )
+    if not updated:
+        raise BatchTakenOver(batch.pk)
+
+
+def _fail(batch: ImportBatch, message: str) -> IngestResult:
+    """An unreadable file: nothing imported, earlier rejected rows of this batch cleared, the reason kept."""
+    with transaction.atomic():
+        _lock_claim(batch)
+        batch.rejected_rows.all().delete()
+        _finish(batch, Status.FAILED, error=message)
+    logger.info("Usage batch %s failed: %s", batch.pk, message)
+    return _result(batch)
+
+
+def _result(batch: ImportBatch, keys_written: int = 0) -> IngestResult:
+    return IngestResult(
+        batch_id=batch.pk,
+        status=batch.status,
+        kind=batch.kind,
+        rows_read=batch.rows_read,
+        rows_accepted=batch.rows_accepted,
+        rows_rejected=batch.rows_rejected,
+        keys_written=keys_written,
+        error=batch.error,
+        warnings=list(batch.warnings),
+    )
+
+
+def record_unexpected_failure(batch_id: int, claim_token: str, error: BaseException) -> None:
+    """After a crash inside the import (database error, time limit): the batch says so; nothing was applied."""
+    message = _("The import stopped unexpectedly and nothing was applied: %(error)s") % {
+        "error": f"{type(error).__name__}: {error}"
+    }
+    ImportBatch.objects.filter(pk=batch_id, claim_token=claim_token, status=Status.RUNNING).update(
+        status=Status.FAILED, error=message[:5000], finished_at=timezone.now()
+    )

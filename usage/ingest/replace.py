@@ -1,0 +1,103 @@
+# ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
+"""Replacing figures from the staged rows: the group totals, the daily facts of the file's keys and
+the observed adoption of the touched municipalities."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from ..choices import SERVICE_REGIX, SERVICE_SEOS, Kind
+from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
+
+
+def _total_groups(cursor, kind: str) -> None:
+    """Total the staged accepted rows per (month, municipality, query type) in one pass.
+
+    The totals are right even with repeated keys (a day counts once in `days`, and a day is active
+    when any of its rows is), so they become the rollups when the months held nothing before."""
+    active = _ACTIVE[kind]
+    cursor.execute(
+        f"INSERT INTO {GROUPS} SELECT coalesce(month, {_month('d')}), m, q, sum(a), sum(b), "
+        f"{_distinct_days(active)}, "
+        f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
+        f"{_distinct_days('true')} FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
+    )
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {GROUPS}")
+
+
+def _span(cursor) -> dict[str, str] | None:
+    """The date span of the months of the groups, None when there is none."""
+    cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
+    first_month, last_month = cursor.fetchone()
+    if first_month is None:
+        return None
+    return {"lo": str(first_month), "hi": _month_after(str(last_month))}
+
+
+def _has_repeated_keys(cursor) -> bool:
+    """Whether two accepted rows share a key: some group has more rows than distinct days."""
+    cursor.execute(f"SELECT 1 FROM {GROUPS} WHERE n > days LIMIT 1")
+    return cursor.fetchone() is not None
+
+
+def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates: bool) -> tuple[int, bool]:
+    """Replace the stored figures of the file's keys; returns (keys written, whether those months held
+    nothing before).
+
+    Nothing stored in the file's months (the usual new export): one plain INSERT into the heap. Else
+    the file's keys, added up, replace the stored rows whose figures differ, and the keys not stored
+    with the same figures are inserted: a re-import writes nothing, a correction only what changed.
+    Either way each key ends up with exactly one row, which is what a unique index would have ensured."""
+    cursor.execute(sql["any_stored"], span)
+    if cursor.fetchone() is None:
+        cursor.execute(sql["insert"] + (sql["sum"] if duplicates else sql["rows"]))
+        return cursor.rowcount, True
+    # Added up only when a key came twice: a million-group aggregate is not free.
+    cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} AS {sql['sum'] if duplicates else sql['rows']}")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {KEYS}")
+    cursor.execute(sql["delete_changed"], span)
+    cursor.execute(sql["insert"] + sql["insert_missing"], span)
+    return cursor.rowcount, False
+
+
+def _replace_from_stage(cursor, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
+    """Steps 3 and 4 from the staged rows: (keys written or None when no row was accepted, whether
+    the file's months held nothing before)."""
+    _total_groups(cursor, kind)
+    span = _span(cursor)
+    if span is None:
+        return None, False
+    return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor))
+
+
+def _refresh_adoption(cursor, kind: str) -> None:
+    """First and last day of use of the touched municipalities, from their monthly rollups."""
+    service, monthly = (
+        (SERVICE_REGIX, "usage_regixmonthlyusage") if kind == Kind.REGIX else (SERVICE_SEOS, "usage_seosmonthlyusage")
+    )
+    touched = f"SELECT DISTINCT m FROM {GROUPS}"
+    cursor.execute(
+        "INSERT INTO usage_observedadoption (municipality_id, service, first_day, last_day) "
+        f"SELECT municipality_id, %s, min(first_day), max(last_day) FROM {monthly} "
+        f"WHERE municipality_id IN ({touched}) AND first_day IS NOT NULL GROUP BY municipality_id "
+        "ON CONFLICT (municipality_id, service) DO UPDATE "
+        "SET first_day = excluded.first_day, last_day = excluded.last_day",
+        [service],
+    )
+    # A corrected file may zero the only days a municipality had: then it has not adopted after all.
+    cursor.execute(
+        f"DELETE FROM usage_observedadoption WHERE service = %s AND municipality_id IN ({touched}) "
+        f"AND municipality_id NOT IN (SELECT municipality_id FROM {monthly} "
+        f"WHERE municipality_id IN ({touched}) AND first_day IS NOT NULL)",
+        [service],
+    )
+
+
+def _summarise_date_index(cursor, kind: str) -> None:
+    """Summarise the BRIN ranges this import filled, so the next import finds a month's facts through
+    the index even where autovacuum (which autosummarize relies on) is off or behind. Only the new
+    block ranges are read: a few milliseconds."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [DATE_INDEXES[kind]])

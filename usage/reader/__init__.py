@@ -1,0 +1,65 @@
+"""Reading a usage file exactly as the contract with the operators says (specs/usage-files.md).
+
+The reader streams: it holds one line at a time and a few small caches, never the file. It yields
+one *stage row* per data row, already in PostgreSQL's COPY text format (tab-separated, `\\N` for
+NULL): `date, municipality id, query type id, count a, count b, line, raw text, reason`, where a/b are
+requests/errors for RegiX and sent/received for SEOS, and line/raw/reason are set only for a
+rejected row. The importer copies these lines straight into a staging table.
+
+`UsageFileReader` is put together from one part per job: `detect` opens the file (container,
+encoding, delimiter, header, kind), `records` reads its data rows, `rows` holds the rules for one
+row's values and `postgres` what the importer needs when PostgreSQL parses a plain file itself;
+`base` holds the contract's constants and the shared types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import IO
+
+from .base import (
+    CHUNK,
+    EARLIEST_DATE,
+    KNOWN_COLUMNS,
+    MAX_DIGITS,
+    NULL,
+    OPTIONAL,
+    REQUIRED,
+    FileInfo,
+    Lookups,
+    UnreadableFile,
+)
+from .detect import Opening, Scan, detect_encoding
+from .postgres import PostgresParsing
+
+__all__ = [
+    "CHUNK",
+    "EARLIEST_DATE",
+    "KNOWN_COLUMNS",
+    "MAX_DIGITS",
+    "NULL",
+    "OPTIONAL",
+    "REQUIRED",
+    "FileInfo",
+    "Lookups",
+    "Scan",
+    "UnreadableFile",
+    "UsageFileReader",
+    "detect_encoding",
+]
+
+
+class UsageFileReader(Opening, PostgresParsing):
+    """Reads one usage file; iterate over `stage_rows()` after `open()` has read the header."""
+
+    def __init__(self, path: Path, kind: str, lookups: Lookups, today: dt.date):
+        self.path = path
+        self.lookups = lookups
+        self.today = today
+        self.info = FileInfo(kind=kind)
+        self._dates: dict[str, tuple[str | None, str | None, str | None]] = {}  # raw -> (iso, error, month)
+        self._municipalities: dict[str, tuple[str | None, str | None]] = {}
+        self._operations: dict[str, tuple[str | None, str | None]] = {}
+        self._text: IO[str] | None = None
+        self._first_line = ""
