@@ -92,22 +92,48 @@ def _observed_by_month(code: str, days: list[date]) -> list[int]:
 
     An active month (first and last active day, over all its query types) meets the window ending
     on day p exactly when first <= p <= last + (window - 1): a window of 31 days or more is longer
-    than any month, so one of the two days falls inside it. One query; each row touches at most
-    four of the month-end days.
+    than any month, so one of the two days falls inside it. Each active month is thus a run of
+    month-end days [lo, hi); one query, ordered by municipality, lets the runs of one municipality
+    be merged as they come and each merged run be counted once (+1 at its start, −1 after its end),
+    instead of collecting a set of municipalities per day. The bisections are cached per date:
+    first and last days repeat (month ends, mostly).
     """
     span = timedelta(days=window_days() - 1)
-    seen: list[set[int]] = [set() for _ in days]
+    ends = [day - span for day in days]  # last + span <= day  <=>  last <= day - span
+    starts: dict[date, int] = {}
+    stops: dict[date, int] = {}
+    changes = [0] * (len(days) + 1)
     rows = (
         USAGE_ROLLUPS[code]
         .objects.filter(first_day__isnull=False, first_day__lte=days[-1])
         .values("municipality_id", "month")
         .annotate(first=Min("first_day"), last=Max("last_day"))
+        .order_by("municipality_id", "first")
         .values_list("municipality_id", "first", "last")
     )
+    current, run_lo, run_hi = None, 0, 0
     for municipality_id, first, last in rows:
-        for i in range(bisect_left(days, first), bisect_right(days, last + span)):
-            seen[i].add(municipality_id)
-    return [len(municipalities) for municipalities in seen]
+        lo = starts.get(first)
+        if lo is None:
+            lo = starts[first] = bisect_left(days, first)
+        hi = stops.get(last)
+        if hi is None:
+            hi = stops[last] = bisect_right(ends, last)
+        if municipality_id == current and lo <= run_hi:
+            run_hi = max(run_hi, hi)
+            continue
+        if current is not None and run_lo < run_hi:
+            changes[run_lo] += 1
+            changes[run_hi] -= 1
+        current, run_lo, run_hi = municipality_id, lo, hi
+    if current is not None and run_lo < run_hi:
+        changes[run_lo] += 1
+        changes[run_hi] -= 1
+    counts, running = [], 0
+    for change in changes[:-1]:
+        running += change
+        counts.append(running)
+    return counts
 
 
 @dataclass(frozen=True)
