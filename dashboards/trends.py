@@ -103,14 +103,17 @@ def _observed_by_month(code: str, days: list[date]) -> list[int]:
     starts: dict[date, int] = {}
     stops: dict[date, int] = {}
     changes = [0] * (len(days) + 1)
-    rows = (
-        USAGE_ROLLUPS[code]
-        .objects.filter(first_day__isnull=False, first_day__lte=days[-1])
-        .values("municipality_id", "month")
-        .annotate(first=Min("first_day"), last=Max("last_day"))
-        .order_by("municipality_id", "first")
-        .values_list("municipality_id", "first", "last")
-    )
+    rollup = USAGE_ROLLUPS[code]
+    active = rollup.objects.filter(first_day__isnull=False, first_day__lte=days[-1])
+    if any(field.name == "query_type" for field in rollup._meta.fields):
+        rows = (
+            active.values("municipality_id", "month")
+            .annotate(first=Min("first_day"), last=Max("last_day"))
+            .order_by("municipality_id", "first")
+            .values_list("municipality_id", "first", "last")
+        )
+    else:  # one row per municipality and month already (SEOS): no grouping
+        rows = active.order_by("municipality_id", "first_day").values_list("municipality_id", "first_day", "last_day")
     current, run_lo, run_hi = None, 0, 0
     for municipality_id, first, last in rows:
         lo = starts.get(first)
