@@ -1,7 +1,8 @@
 """Settings for every environment, read from the environment.
 
-With no DATABASE_URL the portal runs on a SQLite file and with no REDIS_URL Celery runs
-tasks in-process, so a newcomer's first `make run` works without any service.
+With no DATABASE_URL the portal uses the embedded PostgreSQL of the quick start (core/embedded_db.py,
+started by `make run` or `manage.py embedded_db start`) and with no REDIS_URL Celery runs tasks
+in-process, so a newcomer's first `make run` works without any service, on the production engine.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, strict_bool
+from core import embedded_db
+
+from .env import env, postgres_database, strict_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env.str("EGOV_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -82,9 +85,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL only: a DATABASE_URL naming another engine stops the start (see env.postgres_database).
+DATABASES = {"default": postgres_database("DATABASE_URL") or embedded_db.django_database(VAR_DIR)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from .base import *  # noqa: F403
 from .base import DATABASES
-from .env import env
+from .env import env, postgres_database
 
-DATABASES["default"] = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/egov")
+DATABASES["default"] = postgres_database("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/egov")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 # Eager everywhere except the tests that start a real worker (they override this).
