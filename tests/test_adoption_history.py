@@ -48,7 +48,6 @@ def test_bulk_update_and_delete_are_refused(entry):
     _unchanged(entry)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
 @pytest.mark.parametrize(
     "sql",
     [

@@ -81,18 +81,33 @@ def test_debug_yes_stops_the_start():
     assert "DEBUG='yes' is not a boolean" in result.stderr
 
 
-def test_defaults_are_sqlite_and_in_process_tasks():
+def test_defaults_are_the_embedded_postgresql_and_in_process_tasks(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE)"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.LANGUAGE_CODE, s.TIME_ZONE)"
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "egov_portal.settings.base"},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "egov_portal.settings.base", "EGOV_VAR_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "bg", "Europe/Sofia"], result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        str(tmp_path / "postgres" / "run"),
+        "True",
+        "bg",
+        "Europe/Sofia",
+    ], result.stderr
+
+
+@pytest.mark.parametrize("url", ["sqlite:///db.sqlite3", "mysql://egov@127.0.0.1/egov", "not a url"])
+def test_a_database_url_naming_another_engine_stops_the_start_in_one_line(url):
+    result = manage("check", DATABASE_URL=url)
+    assert result.returncode != 0
+    assert "the portal runs on PostgreSQL only" in result.stderr
+    assert "Traceback" not in result.stderr

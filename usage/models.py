@@ -134,20 +134,10 @@ class RejectedRow(models.Model):
         return f"{self.batch_id}:{self.line}"
 
 
-class DateRangeIndex(BrinIndex):
-    """A BRIN index on PostgreSQL (a few pages summarising each range of the heap's blocks, nearly free
-    to maintain on insert), a plain index on the databases without BRIN (SQLite, the dev quick start)."""
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
-
-
 class RegixDailyUsage(models.Model):
     """RegiX queries of one municipality's administration with one query type on one day.
 
-    The natural key is Django's primary key but, on PostgreSQL, has NO unique index in the database
+    The natural key is Django's primary key but has NO unique index in the database
     (migration 0002, docs/ingestion.md "Why the daily facts have no unique index"): maintaining that
     btree cost 1.6 s of a million-row import. The import alone writes this table and keeps one row per
     key itself (keys added up within a file, replaced across files, one import per kind at a time);
@@ -192,7 +182,8 @@ class RegixDailyUsage(models.Model):
         indexes = [
             # The import: whether a file's months hold facts, and the replacement and rollup
             # recomputation of a month range. Rows arrive day by day, so block ranges map to dates.
-            DateRangeIndex(fields=["date"], name="usage_regix_daily_date_brin", autosummarize=True),
+            # BRIN: a few pages summarising each range of the heap's blocks, nearly free on insert.
+            BrinIndex(fields=["date"], name="usage_regix_daily_date_brin", autosummarize=True),
         ]
         # No index on municipality or query type alone: retiring one that has usage is refused
         # (PROTECT) and is rare.
@@ -227,7 +218,7 @@ class SeosDailyUsage(models.Model):
         ordering = ["date", "municipality"]
         indexes = [
             # The import, as for RegiX.
-            DateRangeIndex(fields=["date"], name="usage_seos_daily_date_brin", autosummarize=True),
+            BrinIndex(fields=["date"], name="usage_seos_daily_date_brin", autosummarize=True),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,6 @@
-"""On PostgreSQL, refuse UPDATE and DELETE of adoption history rows in the database itself.
+"""Refuse UPDATE and DELETE of adoption history rows in the database itself.
 
 The model and its queryset refuse them too; the trigger also covers raw SQL and other clients.
-SQLite (local development only) relies on the model-level guard.
 """
 
 from django.db import migrations
@@ -24,13 +23,11 @@ DROP FUNCTION IF EXISTS adoption_history_append_only();
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
+    schema_editor.execute(CREATE, params=None)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+    schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

@@ -129,11 +129,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
 def _stage(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
     """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
     straight into the daily facts and their group totals (then returns how many rows it inserted)."""
-    if (
-        connection.vendor == "postgresql"
-        and reader.raw_copy_options() is not None
-        and _parse_by_postgres(cursor, reader)
-    ):
+    if reader.raw_copy_options() is not None and _parse_by_postgres(cursor, reader):
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
             return fresh

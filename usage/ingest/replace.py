@@ -4,8 +4,6 @@ the observed adoption of the touched municipalities."""
 
 from __future__ import annotations
 
-from django.db import connection
-
 from ..choices import SERVICE_REGIX, SERVICE_SEOS, Kind
 from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
 
@@ -22,8 +20,7 @@ def _total_groups(cursor, kind: str) -> None:
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
         f"{_distinct_days('true')} FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
     )
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {GROUPS}")
+    cursor.execute(f"ANALYZE {GROUPS}")
 
 
 def _span(cursor) -> dict[str, str] | None:
@@ -55,8 +52,7 @@ def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates
         return cursor.rowcount, True
     # Added up only when a key came twice: a million-group aggregate is not free.
     cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} AS {sql['sum'] if duplicates else sql['rows']}")
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {KEYS}")
+    cursor.execute(f"ANALYZE {KEYS}")
     cursor.execute(sql["delete_changed"], span)
     cursor.execute(sql["insert"] + sql["insert_missing"], span)
     return cursor.rowcount, False
@@ -99,5 +95,4 @@ def _summarise_date_index(cursor, kind: str) -> None:
     """Summarise the BRIN ranges this import filled, so the next import finds a month's facts through
     the index even where autovacuum (which autosummarize relies on) is off or behind. Only the new
     block ranges are read: a few milliseconds."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [DATE_INDEXES[kind]])
+    cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [DATE_INDEXES[kind]])

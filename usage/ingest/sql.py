@@ -4,8 +4,6 @@ the daily facts and the monthly rollups from them."""
 
 from __future__ import annotations
 
-from django.db import connection
-
 from ..choices import Kind
 
 STAGE = "usage_stage"
@@ -23,9 +21,7 @@ DATE_INDEXES = {Kind.REGIX: "usage_regix_daily_date_brin", Kind.SEOS: "usage_seo
 
 
 def _month(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"date_trunc('month', {column})::date"
-    return f"date({column}, 'start of month')"
+    return f"date_trunc('month', {column})::date"
 
 
 def _month_after(month: str) -> str:
@@ -36,13 +32,11 @@ def _month_after(month: str) -> str:
 def _distinct_days(condition: str) -> str:
     """How many distinct days of a month group's rows meet the condition.
 
-    On PostgreSQL a bit per day of the month, OR-ed together and counted: one hash aggregate, where
-    count(DISTINCT) would sort every group's rows. Rows checked in SQL bring their bit (and month)
-    from the date's lookup row; rows the Python reader staged have them computed here."""
-    if connection.vendor == "postgresql":
-        bit = "coalesce(bit, 1::bigint << extract(day FROM d)::integer)"
-        return f"coalesce(bit_count(bit_or(CASE WHEN {condition} THEN {bit} END)::bit(64)), 0)"
-    return f"count(DISTINCT CASE WHEN {condition} THEN d END)"
+    A bit per day of the month, OR-ed together and counted: one hash aggregate, where count(DISTINCT)
+    would sort every group's rows. Rows checked in SQL bring their bit (and month) from the date's
+    lookup row; rows the Python reader staged have them computed here."""
+    bit = "coalesce(bit, 1::bigint << extract(day FROM d)::integer)"
+    return f"coalesce(bit_count(bit_or(CASE WHEN {condition} THEN {bit} END)::bit(64)), 0)"
 
 
 _REGIX_MONTHLY_UPSERT = (

@@ -13,7 +13,7 @@ import psycopg
 from django.db import DatabaseError, connection, transaction
 
 from ..choices import Kind
-from ..reader import EARLIEST_DATE, NULL, UsageFileReader
+from ..reader import EARLIEST_DATE, UsageFileReader
 from .checks import _columns, _row_checks, _valid_rows_sql
 from .sql import GROUPS, KEYS, LOOKUPS, RAW, STAGE
 
@@ -24,18 +24,17 @@ COPY_CHUNK_ROWS = 2000
 
 
 def _prepare(cursor, kind: str) -> None:
-    if connection.vendor == "postgresql":
-        _room_for_temporary_tables(cursor)
-        # One import of a kind at a time: the daily facts have no unique index (docs/ingestion.md), so
-        # this lock is what keeps two imports from inserting the same key; it also avoids deadlocks.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
-        # Room to add up and join a million rows in memory; no JIT for these one-off statements.
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
-        # The raw rows are never ANALYZEd (that pass cost 0.15 s per million rows) and the checks on
-        # them look selective to the planner, which then picks nested loops over a million rows; every
-        # statement of an import is a bulk one, for which hash joins are right.
-        cursor.execute("SET LOCAL enable_nestloop = off")
+    _room_for_temporary_tables(cursor)
+    # One import of a kind at a time: the daily facts have no unique index (docs/ingestion.md), so
+    # this lock is what keeps two imports from inserting the same key; it also avoids deadlocks.
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
+    # Room to add up and join a million rows in memory; no JIT for these one-off statements.
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+    # The raw rows are never ANALYZEd (that pass cost 0.15 s per million rows) and the checks on
+    # them look selective to the planner, which then picks nested loops over a million rows; every
+    # statement of an import is a bulk one, for which hash joins are right.
+    cursor.execute("SET LOCAL enable_nestloop = off")
     for table in (STAGE, GROUPS, KEYS):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
@@ -178,25 +177,6 @@ def _stage_flagged_rows(cursor, reader: UsageFileReader) -> None:
 
 
 def _copy(cursor, table: str, columns: list[str], chunks: Iterator[str]) -> None:
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for chunk in chunks:
-                copy.write(chunk)
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-    for chunk in chunks:
-        cursor.executemany(insert, [_unescape_copy(line) for line in chunk[:-1].split("\n")])
-
-
-def _unescape_copy(line: str) -> tuple:
-    """A COPY text line back into values, for the databases without COPY."""
-    values = []
-    for value in line.split("\t"):
-        if value == NULL:
-            values.append(None)
-        elif "\\" in value:
-            values.append(value.encode("latin-1", "backslashreplace").decode("unicode_escape"))
-        else:
-            values.append(value)
-    return tuple(values)
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for chunk in chunks:
+            copy.write(chunk)
