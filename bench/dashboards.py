@@ -58,7 +58,7 @@ def ensure_reference_data() -> None:
 
 def generate_files(out: Path, first_day: date, last_day: date, scale: str) -> list[Path]:
     """The usage app's demo files (one per month and kind, timeline-consistent), as operators send them."""
-    from usage.demo import generate
+    from demo.usage import generate
 
     return generate(out, first_day, last_day, scale=scale)
 

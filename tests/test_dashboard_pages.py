@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from adoption.demo import seed_demo_adoption
+from demo.adoption import seed_demo_adoption
 from tests.conftest import PERSONAS
 from tests.dashboard_helpers import PERSON, days, load_regix, load_seos
 from usage.models import ImportBatch
@@ -340,10 +340,10 @@ def test_a_second_request_is_answered_from_the_cache(client, ministry_user, usag
 
 
 def test_the_overview_says_49_regix_users_on_the_usage_apps_demo_files(client, ministry_user, tmp_path):
-    """The usage app's demo generator follows timeline.csv; loaded through the import, the overview agrees."""
+    """The demo usage generator follows timeline.csv; loaded through the import, the overview agrees."""
+    from demo.usage import generate
     from usage import services
     from usage.choices import Door
-    from usage.demo import generate
 
     for path in generate(tmp_path / "demo", date(2018, 5, 1), date(2018, 9, 30), scale="small"):
         batch = services.receive_path(path, door=Door.CLI, queue=False)

@@ -10,8 +10,8 @@ import random
 import pytest
 from django.core.management import call_command
 
+from demo import usage as demo
 from tests.usage_support import usage_storage  # noqa: F401
-from usage import demo
 from usage.choices import Status
 from usage.models import ImportBatch, ObservedAdoption
 

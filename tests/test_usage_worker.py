@@ -23,7 +23,9 @@ from usage.models import ImportBatch, ObservedAdoption, RegixDailyUsage, RegixMo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_worker(tmp_path: Path, name: str, **env) -> tuple[subprocess.Popen, Path]:
+def start_worker(tmp_path: Path, name: str, *, pause: int = 0, **env) -> tuple[subprocess.Popen, Path]:
+    """A Celery worker on the test database; with `pause`, one that sleeps inside each import's
+    transaction (tests/paused_worker.py) so the test can kill it right there."""
     database = connection.settings_dict
     log = tmp_path / f"{name}.log"
     environment = {
@@ -34,7 +36,10 @@ def start_worker(tmp_path: Path, name: str, **env) -> tuple[subprocess.Popen, Pa
         "EGOV_VAR_DIR": str(tmp_path / "var"),
         **env,
     }
-    command = [sys.executable, "-m", "celery", "-A", "egov_portal", "worker", "--pool=solo", "-l", "info", "-n", name]
+    if pause:
+        environment["PAUSE_INSIDE_IMPORT_SECONDS"] = str(pause)
+    launcher = [str(ROOT / "tests" / "paused_worker.py")] if pause else ["-m", "celery"]
+    command = [sys.executable, *launcher, "-A", "egov_portal", "worker", "--pool=solo", "-l", "info", "-n", name]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -70,7 +75,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_applied_and_the_batch_complet
     path = write(tmp_path, "march.csv", "date,municipality,operation,requests\n" + rows + "2024-03-01,Бяла,x,1\n")
     batch = services.receive_path(path, door=Door.CLI, queue=False)
 
-    first, first_log = start_worker(tmp_path, "first", USAGE_INGEST_PAUSE_SECONDS="60")
+    first, first_log = start_worker(tmp_path, "first", pause=60)
     try:
         assert services.enqueue(batch.pk)
         wait_for(lambda: b"pausing inside the import transaction" in first_log.read_bytes(), 30, "the import to pause")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "exports",
     "usage",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -230,7 +231,5 @@ USAGE_INBOX_SETTLE_SECONDS = env.int("USAGE_INBOX_SETTLE_SECONDS", default=5)
 USAGE_STALE_AFTER_SECONDS = env.int("USAGE_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
 USAGE_REQUEUE_AFTER_SECONDS = env.int("USAGE_REQUEUE_AFTER_SECONDS", default=10 * 60)
 USAGE_MAX_UPLOAD_BYTES = env.int("USAGE_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
-# Test-only: seconds an import sleeps inside its transaction, so a test can kill the worker there.
-USAGE_INGEST_PAUSE_SECONDS = env.float("USAGE_INGEST_PAUSE_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}

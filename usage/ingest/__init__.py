@@ -42,7 +42,6 @@ from .batches import (
     _lock_claim,
     _result,
     _same_content_as,
-    _test_pause,
     record_unexpected_failure,
 )
 
@@ -76,7 +75,6 @@ def run(batch: ImportBatch) -> IngestResult:
             with transaction.atomic():
                 _lock_claim(batch)
                 keys = _apply(batch, reader)
-                _test_pause()
                 _finish(batch, Status.SUCCEEDED, info=info)
         except UnreadableFile as error:
             return _fail(batch, str(error))

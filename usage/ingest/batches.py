@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,14 +41,6 @@ def _lock_claim(batch: ImportBatch) -> None:
     )
     if not locked:
         raise BatchTakenOver(batch.pk)
-
-
-def _test_pause() -> None:
-    """Test-only: sleep inside the transaction so a test can kill the worker right here."""
-    pause = settings.USAGE_INGEST_PAUSE_SECONDS
-    if pause:
-        logger.warning("USAGE_INGEST_PAUSE_SECONDS=%s: pausing inside the import transaction", pause)
-        time.sleep(pause)
 
 
 def _same_content_as(batch: ImportBatch) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import ensure_admin, logins_file
+from demo.users import ensure_admin, logins_file
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .choices import Role
-from .models import User
+from accounts.choices import Role
+from accounts.models import User
 
 
 def logins_file() -> Path:

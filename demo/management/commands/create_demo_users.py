@@ -1,6 +1,6 @@
 """`manage.py create_demo_users`: one demo user per role, with random passwords.
 
-The passwords are written to var/demo-logins.txt (see accounts/demo.py) and printed by
+The passwords are written to var/demo-logins.txt (see demo/users.py) and printed by
 `manage.py ensure_admin`, which `make run` calls last.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
-from accounts.demo import ensure_admin, ensure_user, logins_file
+from demo.users import ensure_admin, ensure_user, logins_file
 from municipalities.models import Municipality
 
 DEMO_OFFICER_MUNICIPALITY = "VAR06"  # Варна, as in the issue's walkthrough

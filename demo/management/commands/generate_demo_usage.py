@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.usage import SCALES, generate
 from municipalities.models import Municipality
-from usage.demo import SCALES, generate
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from adoption.demo import seed_demo_adoption
+from demo.adoption import seed_demo_adoption
 from municipalities.models import Municipality
 
 

@@ -14,10 +14,9 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from adoption.choices import ChangeKind, Verification
+from adoption.models import Adoption, AdoptionChange, Service
 from municipalities.models import Municipality
-
-from .choices import ChangeKind, Verification
-from .models import Adoption, AdoptionChange, Service
 
 DEMO_COMMENT = "Демонстрационни данни"
 # Left at the first stage so the walkthrough (an officer of Варна requests RegiX access) works.
