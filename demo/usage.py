@@ -15,7 +15,7 @@ import io
 import json
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,8 +198,16 @@ def months(since: dt.date, until: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
         start = end + dt.timedelta(days=1)
 
 
-def generate(out: Path, since: dt.date, until: dt.date, scale: str = "small", seed: int = 2018) -> list[Path]:
-    """Write one RegiX and one SEOS file per month into `out`; return the paths written."""
+def generate(
+    out: Path,
+    since: dt.date,
+    until: dt.date,
+    scale: str = "small",
+    seed: int = 2018,
+    on_month: Callable[[dt.date, list[Path], int], None] | None = None,
+) -> list[Path]:
+    """Write one RegiX and one SEOS file per month into `out`; return the paths written.
+    `on_month(first day, files written, rows)` is called after each month (progress)."""
     settings = SCALES[scale]
     rng = random.Random(seed)  # noqa: S311 -- demo data, seeded so every run writes the same files
     adopters = plan_adopters(rng, settings["max_ops"])
@@ -214,10 +222,14 @@ def generate(out: Path, since: dt.date, until: dt.date, scale: str = "small", se
             regix.extend(regix_rows(adopters, day, working, rng, settings["volume"]))
             seos.extend(seos_rows(adopters, day, working, rng, settings["volume"], settings["seos_share"]))
             day += dt.timedelta(days=1)
+        month_files = []
         if regix:
-            written.append(_write_regix(out, first, regix, adopters))
+            month_files.append(_write_regix(out, first, regix, adopters))
         if seos:
-            written.append(_write_seos(out, first, seos))
+            month_files.append(_write_seos(out, first, seos))
+        written.extend(month_files)
+        if on_month is not None:
+            on_month(first, month_files, len(regix) + len(seos))
     return written
 
 

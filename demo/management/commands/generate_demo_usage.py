@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.usage import SCALES, generate
+from core.progress import Progress
+from demo.usage import SCALES, generate, months
 from municipalities.models import Municipality
 
 
@@ -34,6 +35,13 @@ class Command(BaseCommand):
             if stale.name.startswith(("regix-", "seos-")):
                 stale.unlink()
         self.stdout.write(f"Writing {scale} demo usage files from {since} to {until} into {out} ...")
-        paths = generate(out, since, until, scale=scale, seed=seed)
+        progress = Progress(self.stdout, len(list(months(since, until))), unit="months")
+
+        def written(first: dt.date, paths: list[Path], rows: int) -> None:
+            names = ", ".join(path.name for path in paths) or "no usage"
+            progress.advance(f"{first:%Y-%m}: {names} ({rows} rows)", rows=rows)
+
+        paths = generate(out, since, until, scale=scale, seed=seed, on_month=written)
+        progress.finish()
         size = sum(path.stat().st_size for path in paths) / 1e6
         self.stdout.write(self.style.SUCCESS(f"{len(paths)} files written ({size:.1f} MB) in {out}."))

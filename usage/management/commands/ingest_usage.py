@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import Progress
 from usage import services
 from usage.choices import Door, Kind, Status
 from usage.models import ImportBatch
@@ -31,20 +32,30 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)} — nothing was imported.")
         failed = pending = 0
+        # A bar on a terminal (files, rows, rate, time left by bytes); a line per file otherwise.
+        progress = Progress(self.stdout, len(files), total_weight=sum(path.stat().st_size for path in files))
         for path in files:
+            size = path.stat().st_size
             if options["skip_imported"] and services.already_imported(path):
-                self.stdout.write(f"{path.name}: already imported, skipped")
+                progress.advance(f"{path.name}: already imported, skipped", weight=size)
                 continue
             batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
             queued = services.enqueue(batch.pk)
-            self.stdout.write(f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)"))
+            line = f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)")
             if not queued:
                 pending += 1
+                progress.note(line)
                 continue
-            if wait:
-                batch = self._wait(batch, timeout)
-                failed += batch.status != Status.SUCCEEDED
+            if not wait:
+                progress.advance(line, weight=size)
+                continue
+            batch = self._wait(batch, timeout)
+            failed += batch.status != Status.SUCCEEDED
+            if not progress.tty or batch.error or batch.warnings or batch.rows_rejected:
+                progress.note(line)
                 self._report(batch)
+            progress.advance(None, rows=batch.rows_read, weight=size)
+        progress.finish()
         if failed:
             raise CommandError(f"{failed} of {len(files)} file(s) failed: see the batches above.")
         if pending:
