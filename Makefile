@@ -8,7 +8,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint venv services chromium messages clean vendor
+PORT ?= 8000
+
+.PHONY: run dev test lint venv services chromium messages clean vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,18 +20,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-## Set up and start the portal on http://127.0.0.1:8000 (SQLite, in-process tasks, demo data).
+## Set up and serve the demo portal on http://127.0.0.1:$(PORT) as deployed (gunicorn, DEBUG off,
+## whitenoise, in-process tasks) on the embedded PostgreSQL unless DATABASE_URL is set; Ctrl-C stops all.
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_ekatte
-	$(PY) manage.py import_regix_catalog
-	$(PY) manage.py seed_services
-	$(PY) manage.py seed_demo_adoption
-	$(PY) manage.py create_demo_users
-	$(PY) manage.py generate_demo_usage --scale small --out var/demo-usage
-	$(PY) manage.py ingest_usage var/demo-usage/* --wait --skip-imported
-	$(PY) manage.py ensure_admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py quickstart --port $(PORT)
+
+## The same demo under Django's development server (DEBUG on, code reloading).
+dev: venv
+	@$(PY) manage.py quickstart --dev --port $(PORT)
 
 ## Make sure PostgreSQL and Redis answer, starting them where they are installed.
 services:

@@ -219,6 +219,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # A line per task and per import; the quick start sets WARNING (its progress bar says the same).
+    "loggers": {
+        name: {"level": env.str("TASK_LOG_LEVEL", default=env.str("LOG_LEVEL", default="INFO"))}
+        for name in ("celery.app.trace", "usage.ingest")
+    },
 }
 
 # The page shown when django-axes locks a sign-in (in Bulgarian, in the accounts app).
