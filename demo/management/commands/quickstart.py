@@ -38,6 +38,7 @@ READY_TIMEOUT_SECONDS = 60
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is no owner
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
