@@ -33,3 +33,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Branded error pages (core/templates/): 403 and 404 use Django's handlers, which pass the request.
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"
