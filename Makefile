@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 PORT ?= 8000
 
-.PHONY: run dev test lint venv services chromium messages clean vendor
+.PHONY: run dev test test-embedded lint venv services chromium messages clean vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +41,21 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
-## Set up everything and run the whole test suite against PostgreSQL and Redis.
+## Set up everything and run the whole test suite against PostgreSQL and Redis, then the demo walk on
+## the embedded PostgreSQL of the quick start.
 test: venv services chromium
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
+	@$(MAKE) --no-print-directory test-embedded
+
+## The second job: the demo built as `make run` builds it and walked by every role, on an embedded
+## PostgreSQL of its own (var/test-embedded/), stopped afterwards whatever the result.
+EMBEDDED_TEST_VAR := $(CURDIR)/var/test-embedded
+test-embedded: venv
+	@export EGOV_VAR_DIR=$(EMBEDDED_TEST_VAR); unset DATABASE_URL; \
+	  $(PY) manage.py embedded_db start || exit 1; \
+	  DATABASE_URL=$$($(PY) manage.py embedded_db url) REDIS_URL=$(TEST_REDIS_URL) \
+	    $(VENV)/bin/pytest -m demo_walk tests/test_demo_walk.py; rc=$$?; \
+	  $(PY) manage.py embedded_db stop; exit $$rc
 
 lint: venv
 	$(VENV)/bin/ruff check .

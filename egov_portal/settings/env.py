@@ -6,6 +6,8 @@ django-environ parses URLs and lists; booleans are read here because a typo such
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,4 +48,7 @@ def postgres_database(name: str, default: str = "") -> dict | None:
             f"{name} names {scheme!r}, but the portal runs on PostgreSQL only: give a postgres:// URL "
             f"(e.g. postgres://egov@127.0.0.1:5432/egov) or unset {name} to use the embedded PostgreSQL."
         )
+    # A unix socket folder is given percent-encoded as the host (postgres://u@%2Frun%2Fpg/db):
+    # django-environ keeps the encoding, psycopg needs the path.
+    config["HOST"] = unquote(str(config.get("HOST") or ""))
     return config
