@@ -4,6 +4,11 @@ Adoption spreads along curves drawn through the published figures of ../shared/d
 (RegiX: 49 municipal administrations by 2018-08-31; SEOS: the 14 named pioneers by 2017-10-09, 80 by
 2017-12-05, 220 real participants by 2018-10-02; nearly all today). Larger municipalities tend to
 adopt earlier and query more; weekends and Bulgarian public holidays are quiet.
+
+Worth looking at (issue 12), relative to the day the files are made: a few municipalities began in the
+last weeks and the last year (change against 30 days and a year ago), a few small ones stopped using
+RegiX some five months ago (observed a year ago, not now: discrepancies to act on), and last month's
+RegiX file carries three bad rows (rejected rows on the batches page).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils import timezone
 
 from catalog.models import QueryType
 from municipalities.models import Municipality
@@ -61,6 +68,7 @@ class Adopter:
     regix_from: dt.date | None
     seos_from: dt.date | None
     operations: list[tuple[str, float]]
+    regix_until: dt.date | None = None  # stopped using RegiX on this day
 
 
 def orthodox_easter(year: int) -> dt.date:
@@ -107,8 +115,11 @@ def plan_adopters(rng: random.Random, max_ops: int) -> list[Adopter]:
 
     regix_order = sorted(municipalities, key=eagerness, reverse=True)
     seos_order = sorted(municipalities, key=lambda row: (row[1] not in SEOS_PIONEERS, -eagerness(row)))
-    regix_from = {row[0]: _date_for_rank(REGIX_CURVE, rank) for rank, row in enumerate(regix_order)}
-    seos_from = {row[0]: _date_for_rank(SEOS_CURVE, rank) for rank, row in enumerate(seos_order)}
+    today = timezone.localdate()
+    regix_curve = [*REGIX_CURVE, (today - dt.timedelta(days=12), REGIX_CURVE[-1][1] + 4)]
+    seos_curve = [*SEOS_CURVE, (today - dt.timedelta(days=20), SEOS_CURVE[-1][1] + 2)]
+    regix_from = {row[0]: _date_for_rank(regix_curve, rank) for rank, row in enumerate(regix_order)}
+    seos_from = {row[0]: _date_for_rank(seos_curve, rank) for rank, row in enumerate(seos_order)}
     adopters = []
     for code, name, population in municipalities:
         count = max(1, min(max_ops, 2 + int(math.log2(max(population, 2000) / 2000))))
@@ -125,7 +136,16 @@ def plan_adopters(rng: random.Random, max_ops: int) -> list[Adopter]:
                 operations=[(op, weight / total) for op, weight in zip(chosen, weights, strict=True)],
             )
         )
+    _stop_a_few(adopters, today, random.Random(len(adopters)))  # noqa: S311 -- own draws: other rows unchanged
     return adopters
+
+
+def _stop_a_few(adopters: list[Adopter], today: dt.date, rng: random.Random) -> None:
+    """Five small municipalities that used RegiX for years stopped some five months ago."""
+    long_ago = today - dt.timedelta(days=3 * 365)
+    candidates = [a for a in adopters if a.regix_from and a.regix_from < long_ago and a.population < 15_000]
+    for adopter in rng.sample(candidates, min(5, len(candidates))):
+        adopter.regix_until = today - dt.timedelta(days=rng.randint(130, 170))
 
 
 def _operation_pool() -> list[str]:
@@ -162,6 +182,8 @@ def _ramp(start: dt.date, day: dt.date) -> float:
 def regix_rows(adopters: list[Adopter], day: dt.date, working: bool, rng: random.Random, volume: float):
     for adopter in adopters:
         if adopter.regix_from is None or day < adopter.regix_from:
+            continue
+        if adopter.regix_until is not None and day >= adopter.regix_until:
             continue
         total = 40 * volume * (adopter.population / 10_000) ** 1.1 * _ramp(adopter.regix_from, day)
         if not working:
@@ -236,6 +258,9 @@ def generate(
 # Where the odd files go: one Windows-1251 file with a few malformed rows, one gzip, one with `;`
 # and dotted dates, one JSON Lines file.
 def _special(month: dt.date, kind: str) -> str:
+    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if (month, kind) == (last_month, "regix"):
+        return "bad_rows"
     return {
         (dt.date(2019, 3, 1), "regix"): "cp1251",
         (dt.date(2021, 11, 1), "regix"): "gzip",
@@ -264,6 +289,10 @@ def _write_regix(out: Path, month: dt.date, rows: list, adopters: list[Adopter])
     lines += [
         f"{day.isoformat()},{code},{operation},{requests},{errors}" for day, code, operation, requests, errors in rows
     ]
+    if special == "bad_rows":  # an unknown municipality, errors above requests, a day that does not exist
+        day, code, operation = rows[-1][0], rows[-1][1], rows[-1][2]
+        lines += [f"{day.isoformat()},XXX99,{operation},3,0", f"{day.isoformat()},{code},{operation},1,4"]
+        lines.append(f"{day:%Y-%m}-32,{code},{operation},2,0")
     if special == "gzip":
         first = rows[0]
         lines.append(f"{first[0].isoformat()},{first[1]},{first[2]},1,5")  # errors above requests

@@ -19,7 +19,6 @@ import io
 import re
 from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -217,12 +216,23 @@ def test_an_officer_meets_the_branded_403_or_404_on_another_municipalitys_pages(
 
 
 def test_the_demo_has_things_to_act_on(demo):
-    """Issue 12 item 12: rejected rows, suspended or stale declarations, recent changes and laggards."""
-    from adoption.models import Adoption, AdoptionChange
+    """Issue 12 item 12: changes against 30 days and a year ago, suspended and stale declarations,
+    discrepancies and rejected rows, as the overview, the map and the discrepancy list show them."""
+    from adoption.models import Adoption
+    from dashboards.queries import adoption_summary
+    from dashboards.trends import discrepancies
     from usage.models import ImportBatch
 
+    today = timezone.localdate()
+    summary = adoption_summary(today)
+    declared = {service.code: service.declared for service in summary.services}
+    assert any(trend.change_month > 0 for trend in declared.values()), declared
+    assert any(trend.change_year > 0 for trend in declared.values()), declared
+    observed = [service.observed for service in summary.services if service.observed]
+    assert any(trend.change_year != 0 for trend in observed), observed
+    assert Adoption.objects.filter(stage__code="suspended").count() >= 3
+    assert Adoption.objects.stale().count() > 100
+    found = discrepancies(today)
+    assert found.declared_only and found.observed_only
     assert ImportBatch.objects.filter(rows_rejected__gt=0).exists()
-    month_ago = timezone.now() - dt.timedelta(days=30)
-    assert AdoptionChange.objects.filter(created_at__gte=month_ago).exists()
-    assert Adoption.objects.exists()
-    assert Path(demo / "demo-logins.txt").exists()
+    assert (demo / "demo-logins.txt").exists()
