@@ -105,6 +105,7 @@ class Command(BaseCommand):
     def _serve(self, port: int, dev: bool) -> None:
         python = sys.executable
         environment = {**os.environ, "TASK_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
+        environment.setdefault("LOG_LEVEL", "WARNING")  # sign-ins and the like stay out of the terminal
         environment.setdefault("DJANGO_SETTINGS_MODULE", "egov_portal.settings.base")
         if dev:
             environment["DEBUG"] = "true"
