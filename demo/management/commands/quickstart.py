@@ -97,7 +97,7 @@ class Command(BaseCommand):
         try:
             connection.ensure_connection()
         except OperationalError as error:
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            reason = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
             raise CommandError(
                 f"DATABASE_URL does not answer ({reason}): fix it, or unset it to use the embedded PostgreSQL."
             ) from None
