@@ -68,12 +68,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["small", "full"], default="small")
 
     def handle(self, *args, port: int, dev: bool, scale: str, **options) -> None:
-        signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
         if not _port_free(port):
             raise CommandError(f"Port {port} is in use by another program: stop it or pick another (make run PORT=N).")
         embedded = not os.environ.get("DATABASE_URL")
         for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
+        previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
         try:
             self._database(embedded)
             build(scale, say=self.stdout.write, stdout=self.stdout._out, stderr=self.stderr._out)
@@ -86,6 +86,7 @@ class Command(BaseCommand):
         finally:
             if embedded:
                 self._stop_embedded()
+            signal.signal(signal.SIGTERM, previous)
 
     def _database(self, embedded: bool) -> None:
         if embedded:
