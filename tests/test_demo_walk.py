@@ -8,7 +8,9 @@ database, which is why the main run deselects it (pyproject.toml). Run it alone 
 Every URL pattern of the portal is requested by every demo role (and anonymously): pages, their
 downloads in the three flavours offered on the page, and the API's list endpoints. Nothing answers 5xx;
 a download is never empty where its page shows rows; a page a role may not see answers 403 or 404 with
-the branded error page (or sends the anonymous visitor to sign in).
+the branded error page (or sends the anonymous visitor to sign in). As ministry and as analyst every
+dashboard, the usage report and the adoption matrix answer 200, and the two reports' CSV for Excel,
+CSV and XLSX downloads carry data rows (the issue's "done when").
 """
 
 from __future__ import annotations
@@ -164,8 +166,9 @@ def _check_page(client: Client, name: str, url: str, role: str | None, problems:
         if download.status_code >= 500 or download.status_code not in (200, 302):
             problems.append(f"{who}: {link} answered {download.status_code}")
             continue
-        if download.status_code == 200 and rows and _download_rows(flavour, _body(download)) == 0:
-            problems.append(f"{who}: {link} is empty but its page shows {rows} rows")
+        must_carry_rows = rows or (role in EXPECTED_200 and name in EXPECTED_200[role])
+        if download.status_code == 200 and must_carry_rows and _download_rows(flavour, _body(download)) == 0:
+            problems.append(f"{who}: {link} carries no data row (its page shows {rows})")
     if role in EXPECTED_200 and name in EXPECTED_200[role] and name.startswith("reports:"):
         if flavours != set(DOWNLOAD_FLAVOURS):
             problems.append(f"{who}: {url} offers downloads {sorted(flavours)}, expected all three")
@@ -180,21 +183,6 @@ def test_every_role_walks_every_url_without_a_server_error_or_an_empty_download(
     for name, url in urls:
         _check_page(client, name, url, role, problems)
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("role", ["ministry", "analyst"])
-def test_the_usage_report_and_the_matrix_download_data_rows_in_all_three_flavours(demo, role):
-    client = _client(role)
-    for name in ("reports:usage", "reports:adoption-matrix"):
-        page = client.get(reverse(name))
-        assert page.status_code == 200
-        html = _body(page).decode()
-        links = dict(_downloads(html, reverse(name)))
-        assert set(links) >= set(DOWNLOAD_FLAVOURS), f"{name} offers {sorted(links)}"
-        for flavour in DOWNLOAD_FLAVOURS:
-            response = client.get(links[flavour])
-            assert response.status_code == 200, f"{name} {flavour}: {response.status_code}"
-            assert _download_rows(flavour, _body(response)) > 0, f"{name} {flavour} carries no data row"
 
 
 def test_an_unknown_address_gets_the_branded_404_in_bulgarian_and_english(demo):
