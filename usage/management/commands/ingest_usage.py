@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         failed = pending = 0
         # A bar on a terminal (files, rows, rate, time left by bytes); a line per file otherwise.
         progress = Progress(self.stdout, len(files), total_weight=sum(path.stat().st_size for path in files))
+        if progress.tty:  # the bar says what each task's and import's log line would
+            for name in ("celery.app.trace", "usage.ingest"):
+                logging.getLogger(name).setLevel(logging.WARNING)
         for path in files:
             size = path.stat().st_size
             if options["skip_imported"] and services.already_imported(path):
