@@ -111,3 +111,11 @@ def test_a_database_url_naming_another_engine_stops_the_start_in_one_line(url):
     assert result.returncode != 0
     assert "the portal runs on PostgreSQL only" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_without_a_database_url_stops_instead_of_using_the_embedded_server():
+    result = manage(
+        "check", DJANGO_SETTINGS_MODULE="egov_portal.settings.production", SECRET_KEY=GOOD_SECRET, DATABASE_URL=""
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr

@@ -18,6 +18,11 @@ except ImproperlyConfigured:
         "SECRET_KEY is not set. Production needs a long random secret in the environment, "
         "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"."
     ) from None
+if not env.str("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Production runs on a PostgreSQL server of its own "
+        "(e.g. postgres://egov@db:5432/egov); the embedded one is for the quick start."
+    )
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
 
