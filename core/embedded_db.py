@@ -275,7 +275,7 @@ def start(var_dir: Path | str) -> str:
         if "socket" in now.detail and "gone" in now.detail:
             raise EmbeddedDbError(f"An embedded PostgreSQL {now.detail}: stop it with `manage.py embedded_db stop`.")
         _ensure_database(where)
-        return f"Reusing the embedded PostgreSQL already running (pid {now.pid})."
+        return f"Reusing the embedded PostgreSQL already running (pid {now.pid}; perhaps left by a killed run)."
     options = f"-c listen_addresses='' -k {where.socket_dir} -p {SOCKET_PORT} -c unix_socket_permissions=0700"
     result = _pg(
         account, "pg_ctl", "start", "-D", str(where.data), "-l", str(where.log), "-w",
