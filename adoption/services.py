@@ -16,9 +16,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from municipalities.models import Municipality
 
-from . import access
 from .choices import ChangeKind, Verification
 from .models import Adoption, AdoptionChange, Service, Stage
 
@@ -59,7 +59,7 @@ def change_stage(
        given and `since` is neither in the future nor before the current stage's date.
     3. Update or create the declaration (unverified again) and append a history entry.
     """
-    if not access.can_edit(user, municipality):
+    if not policy.can_change_declarations_of(user, municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     return _record_stage(user, municipality, service, stage, comment, evidence, since)
 
@@ -113,7 +113,7 @@ def _declare(adoption: Adoption, stage: Stage, since: date, evidence: str, comme
 
 def confirm(user, adoption: Adoption, comment: str) -> Adoption:
     """Confirm that a declaration is still current, which clears its stale flag."""
-    if not access.can_edit(user, adoption.municipality):
+    if not policy.can_change_declarations_of(user, adoption.municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     comment = _require_comment(comment)
     now = timezone.now()
@@ -125,9 +125,11 @@ def confirm(user, adoption: Adoption, comment: str) -> Adoption:
 
 
 def verify(user, adoption: Adoption, approve: bool, comment: str) -> Adoption:
-    """Ministry staff verify (approve) or reject a declaration, with a comment."""
-    if not access.can_verify(user):
+    """Ministry staff verify (approve) or reject a declaration, with a comment; never their own (four eyes)."""
+    if not policy.can_verify_changes(user):
         raise PermissionDenied(_("Only ministry staff verify declarations."))
+    if not policy.can_verify_change(user, adoption):
+        raise PermissionDenied(_("You set this stage yourself: another member of the ministry staff must verify it."))
     comment = _require_comment(comment)
     now = timezone.now()
     status = Verification.VERIFIED if approve else Verification.REJECTED

@@ -18,10 +18,11 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.views import SingleTableMixin
 
+from accounts import policy
 from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
-from . import access, maps
+from . import maps
 from .cache import cached, data_version
 from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
@@ -42,7 +43,7 @@ class DashboardMixin(LoginRequiredMixin):
     """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400).
 
     `every_municipality` pages show each municipality's declaration: only for the roles that may
-    see every municipality's declarations (see access.py).
+    see every municipality's declarations (accounts/policy.py).
     """
 
     as_of: date
@@ -51,9 +52,9 @@ class DashboardMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not access.can_view_dashboards(user):
+        if user.is_authenticated and not policy.can_view_dashboards(user):
             raise PermissionDenied
-        if user.is_authenticated and self.every_municipality and not access.can_view_every_municipality(user):
+        if user.is_authenticated and self.every_municipality and not policy.can_view_every_municipality(user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -76,8 +77,8 @@ class DashboardMixin(LoginRequiredMixin):
             "as_of": as_of,
             "as_of_is_today": as_of == timezone.localdate(),
             "dashboard_name": self.dashboard_name,
-            "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
-            "can_see_every_municipality": access.can_view_every_municipality(self.request.user),
+            "can_see_discrepancies": policy.can_view_discrepancies(self.request.user),
+            "can_see_every_municipality": policy.can_view_every_municipality(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -107,7 +108,7 @@ class HomeView(TemplateView):
     template_name = "dashboards/home.html"
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.can_view_dashboards(request.user):
+        if request.user.is_authenticated and policy.can_view_dashboards(request.user):
             return OverviewView.as_view()(request, *args, **kwargs)
         return super().get(request, *args, **kwargs)
 
@@ -350,7 +351,7 @@ def municipality_usage_context(request, municipality) -> dict:
         "municipality": municipality,
         "dashboard_usage": result,
         "dashboard_charts": charts,
-        "dashboard_peer_stages": access.can_view_every_municipality(request.user),
+        "dashboard_peer_stages": policy.can_view_every_municipality(request.user),
     }
 
 
@@ -368,6 +369,8 @@ class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         municipality = get_object_or_404(Municipality.objects.select_related("province"), code=self.kwargs["code"])
+        if not policy.can_view_municipality_usage(self.request.user, municipality):
+            raise PermissionDenied
         return {**super().get_context_data(**kwargs), **municipality_usage_context(self.request, municipality)}
 
 
@@ -376,6 +379,8 @@ class MunicipalityChartCsvView(LoginRequiredMixin, View):
 
     def get(self, request, code: str, chart: str):
         municipality = get_object_or_404(Municipality, code=code)
+        if not policy.can_view_municipality_usage(request.user, municipality):
+            raise PermissionDenied
         context = municipality_usage_context(request, municipality)
         for item in context["dashboard_charts"]:
             if item.key == f"{code}-{chart}":

@@ -66,6 +66,17 @@ def administrator(db, django_user_model):
 
 
 @pytest.fixture
+def administrator_role(db, django_user_model):
+    """The administrator role alone, without Django's staff or superuser flags: the role decides."""
+    return _make_user(django_user_model, "administrator_role", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def service_operator(db, django_user_model):
+    return _make_user(django_user_model, "service_operator", Role.OPERATOR)
+
+
+@pytest.fixture
 def anonymous():
     return None
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+
 from .choices import Door, Kind, Status
 
 
@@ -22,13 +24,7 @@ class ImportBatchQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ImportBatchQuerySet:
         """Batches carry every municipality's figures: officers never see them; operators see their own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_ministry or user.is_administrator or user.is_analyst:
-            return self
-        if user.is_operator:
-            return self.filter(uploaded_by=user)
-        return self.none()
+        return policy.batches_scope(user).apply(self, owner="uploaded_by")
 
 
 def batch_upload_to(batch: ImportBatch, filename: str) -> str:
