@@ -78,43 +78,43 @@ def rule(function: _F) -> _F:
 
 @rule
 def can_view_dashboards(user: Any) -> bool:
-    """See the national dashboards (overview, provinces, trends) and the reports."""
+    """See the national dashboards: overview, provinces, trends."""
     return _has(user, READERS)
 
 
 @rule
 def can_view_every_municipality(user: Any) -> bool:
-    """See every municipality's declarations: the stage map, the table by service, discrepancies."""
+    """See the dashboards of every municipality's declared stage: the stage map, the table by service."""
     return _has(user, SEES_EVERY_MUNICIPALITY)
 
 
 @rule
 def can_view_discrepancies(user: Any) -> bool:
-    """See the discrepancies between declared and observed adoption (every municipality's declaration)."""
+    """See the discrepancies between declared and observed adoption."""
     return _has(user, SEES_EVERY_MUNICIPALITY)
 
 
 @rule
 def can_view_declarations(user: Any) -> bool:
-    """Open the declared adoption list and the reports (rows limited by `declarations_scope`)."""
+    """Open the declared adoption list (its rows as `declarations_scope`)."""
     return _has(user, READERS)
 
 
 @rule
 def can_view_reports(user: Any) -> bool:
-    """Open the analysts' reports (rows limited by `declarations_scope`)."""
+    """Open the reports (their rows as `declarations_scope`)."""
     return _has(user, READERS)
 
 
 @rule
 def can_verify_changes(user: Any) -> bool:
-    """Verify or reject declarations (not one's own: `can_verify_change`); the pending queue."""
+    """Verify or reject declarations, except one's own (`can_verify_change`); the pending queue."""
     return _has(user, STAFF)
 
 
 @rule
 def can_view_batches(user: Any) -> bool:
-    """See every import batch and its rejected rows (they carry every municipality's figures)."""
+    """See the import batch pages and rejected rows (every municipality's figures)."""
     return _has(user, SEES_EVERY_MUNICIPALITY)
 
 
@@ -132,7 +132,7 @@ def can_upload_files(user: Any) -> bool:
 
 @rule
 def can_use_batch_api(user: Any) -> bool:
-    """Read import batches in the API (operators: only their own uploads, see `batches_scope`)."""
+    """Read import batches in the API (its rows as `batches_scope`)."""
     return _has(user, SEES_EVERY_MUNICIPALITY | {OPERATOR})
 
 
@@ -144,13 +144,13 @@ def can_reprocess_batches(user: Any) -> bool:
 
 @rule
 def can_view_every_export(user: Any) -> bool:
-    """See and download everybody's background exports (everybody else: their own)."""
+    """See and download everybody's background exports."""
     return _has(user, STAFF)
 
 
 @rule
 def can_use_admin(user: Any) -> bool:
-    """The Django admin, with every model permission (the ModelAdmins may still refuse writes)."""
+    """Use the Django admin, with every model permission (ModelAdmins may still refuse writes)."""
     return _has(user, frozenset({ADMINISTRATOR}))
 
 
@@ -253,8 +253,10 @@ def can_verify_change(user: Any, adoption: Any) -> bool:
 
 @rule
 def can_view_municipality_usage(user: Any, municipality: Any = None) -> bool:
-    """A municipality's usage charts and their CSV: the readers (usage is no secret between them,
-    the overview maps every municipality's use); never operators."""
+    """See a municipality's usage charts and their CSV.
+
+    Any reader, for any municipality: the overview already maps every municipality's use.
+    """
     return can_view_dashboards(user)
 
 
