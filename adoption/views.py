@@ -61,6 +61,8 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
     """Resolves the municipality in the URL: 404 if the user may not see it, 403 if not change it."""
 
     municipality: Municipality
+    # No PUT: Django's form views treat it as a POST without a body, which would blank the form.
+    http_method_names = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
