@@ -39,9 +39,13 @@ PAGES = [
     "/reports/usage/",
     "/catalog/",
     "/api/schema/swagger/",
+    "/api/schema/redoc/",
     "/admin/",
     "/admin/adoption/service/",
 ]
+
+# ReDoc shows its maker's logo from its CDN: the policy blocks it (nothing loads from elsewhere).
+BLOCKED_ON_PURPOSE = {"/api/schema/redoc/": "img-src https://cdn.redoc.ly/"}
 
 
 @pytest.fixture
@@ -68,8 +72,16 @@ def test_the_page_runs_under_the_content_security_policy(administrator_page, url
     assert response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("window.__cspViolations") == []
-    assert [error for error in page.console_errors if "Content Security Policy" in error] == []
+    violations = [
+        v for v in page.evaluate("window.__cspViolations") if not v.startswith(BLOCKED_ON_PURPOSE.get(url, "-"))
+    ]
+    assert violations == []
+    console = [
+        e
+        for e in page.console_errors
+        if "Content Security Policy" in e and BLOCKED_ON_PURPOSE.get(url, "-")[8:] not in e
+    ]
+    assert console == []
 
 
 def test_swagger_ui_draws_the_api_under_the_policy(administrator_page):
