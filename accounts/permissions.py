@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import HttpRequest, HttpResponseRedirect
 from rest_framework.permissions import BasePermission
 
 from . import policy
@@ -22,12 +23,13 @@ class PolicyRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """
 
     raise_exception = False
+    request: HttpRequest
     rule: Callable[[Any], bool]
 
     def test_func(self) -> bool:
         return self.rule(self.request.user)
 
-    def handle_no_permission(self):
+    def handle_no_permission(self) -> HttpResponseRedirect:
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
@@ -37,7 +39,7 @@ def allowed_by(rule: Callable[[Any], bool]) -> type[BasePermission]:
     """An API permission class for one rule: `permission_classes = [allowed_by(policy.can_...)]`."""
 
     class RulePermission(BasePermission):
-        def has_permission(self, request, view) -> bool:
+        def has_permission(self, request: Any, view: Any) -> bool:
             return rule(request.user)
 
     RulePermission.__name__ = RulePermission.__qualname__ = f"Allowed_{rule.__name__}"

@@ -23,7 +23,7 @@ def failure_limit(request: HttpRequest, credentials: dict[str, Any] | None = Non
     username = get_client_username(request, credentials)
     address = get_client_ip_address(request)
     attempts = AccessAttempt.objects.filter(username=username, ip_address=address)
-    own = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    own = int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
     if own >= settings.AXES_USERNAME_FAILURE_LIMIT:
         return own  # reached for this username: lock (the address's count is at least this)
-    return settings.AXES_ADDRESS_FAILURE_LIMIT
+    return int(settings.AXES_ADDRESS_FAILURE_LIMIT)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import policy
 
-_AROUND_LETTERS = re.compile(r"^[\W\d_]*(.*?)[\W\d_]*$")
+_AROUND_LETTERS = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
 class StaffPasswordValidator:
@@ -33,8 +33,9 @@ class StaffPasswordValidator:
                 % {"min_length": self.min_length},
                 code="staff_password_too_short",
             )
-        core = _AROUND_LETTERS.match(password.lower().strip()).group(1)
-        if password.lower().strip() in self.common.passwords or (len(core) >= 4 and core in self.common.passwords):
+        lowered = password.lower().strip()
+        core = _AROUND_LETTERS.sub("", lowered)
+        if lowered in self.common.passwords or (len(core) >= 4 and core in self.common.passwords):
             raise ValidationError(
                 _("This password is a common one with digits or symbols around it; choose another."),
                 code="staff_password_common",

@@ -27,7 +27,7 @@ class StageChangeForm(forms.Form):
     def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         stages = list(service.stages.order_by("order", "id"))
-        self.fields["stage"].queryset = service.stages.order_by("order", "id")
+        self.fields["stage"].queryset = service.stages.order_by("order", "id")  # type: ignore[attr-defined]
         self.fields["since"].initial = timezone.localdate()
         # Offer the next stage: the usual step forward.
         later = [s for s in stages if current is not None and s.order > current.order]

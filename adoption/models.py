@@ -45,7 +45,7 @@ class Service(LocalizedNameMixin, models.Model):
 
     def first_stage(self) -> Stage:
         """The stage of a municipality that has declared nothing for this service."""
-        return self.stages.order_by("order", "id").first()
+        return self.stages.order_by("order", "id").first()  # type: ignore[return-value]  # seeded with stages
 
 
 class Stage(LocalizedNameMixin, models.Model):

@@ -44,7 +44,7 @@ def send_reminders(now=None) -> ReminderResult:
     now = now or timezone.now()
     cutoff = stale_cutoff(now)
     by_municipality: dict[int, list[Adoption]] = defaultdict(list)
-    for adoption in entries_needing_attention(now):
+    for adoption in entries_needing_attention(now):  # stale_now: for the e-mails' templates
         adoption.stale_now = adoption.last_confirmed_at < cutoff
         by_municipality[adoption.municipality_id].append(adoption)
     result = ReminderResult()

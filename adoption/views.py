@@ -7,6 +7,8 @@ not see; readers who may not write (analysts) get 403; anonymous users are sent 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,8 +63,9 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
     """Resolves the municipality in the URL: 404 if the user may not see it, 403 if not change it."""
 
     municipality: Municipality
+    request: HttpRequest
     # No PUT: Django's form views treat it as a POST without a body, which would blank the form.
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names: Sequence[str] = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

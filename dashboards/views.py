@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,7 @@ class DashboardMixin(LoginRequiredMixin):
     """
 
     as_of: date
+    request: HttpRequest
     dashboard_name = ""
     every_municipality = False
 

@@ -2,7 +2,7 @@
 
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.views import healthz
@@ -11,7 +11,7 @@ from dashboards.views import HomeView
 # ReDoc injects its styles as <style> elements and searches in a blob: worker; its page alone allows them.
 REDOC_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("municipalities.api.urls")),
     path("", include("adoption.api.urls")),
     path("", include("catalog.api.urls")),

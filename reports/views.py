@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import EmptyResultSet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -28,6 +29,8 @@ from .tables import AdoptionMatrixTable, UsageReportTable
 
 class ReaderRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Anonymous users sign in first; signed-in users who are not readers (operators) get 403."""
+
+    request: HttpRequest
 
     def test_func(self) -> bool:
         return policy.can_view_reports(self.request.user)
