@@ -43,14 +43,17 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
-## Set up everything and run the whole test suite against PostgreSQL and Redis.
-test: venv services chromium
+## Set up everything, run the lint, then the whole test suite against PostgreSQL and Redis.
+test: venv services chromium lint
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 
+## ruff, formatting, missing migrations, types (mypy, see pyproject.toml) and the import rules.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(PG_URL) $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/mypy
+	$(PY) scripts/check_architecture.py
 
 ## Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: venv
