@@ -44,8 +44,11 @@ class Service(LocalizedNameMixin, models.Model):
         return self.name
 
     def first_stage(self) -> Stage:
-        """The stage of a municipality that has declared nothing for this service."""
-        return self.stages.order_by("order", "id").first()  # type: ignore[return-value]  # seeded with stages
+        """The stage of a municipality that has declared nothing for this service: the one home of that rule.
+
+        Reads the prefetched stages when the caller has them (`services_with_stages`), else one query.
+        """
+        return next(iter(self.stages.all()), None)  # type: ignore[return-value]  # seeded with stages
 
 
 class Stage(LocalizedNameMixin, models.Model):

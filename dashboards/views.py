@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from django_tables2.views import SingleTableMixin
 
 from accounts import policy
+from adoption.choices import ServiceCode
 from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
@@ -149,11 +150,11 @@ class MapView(DashboardMixin, TemplateView):
         by_code = {s.code: s for s in services}
         colour = self.request.GET.get("colour", "stage")
         colour = colour if colour in self.COLOURINGS else "stage"
-        code = self.request.GET.get("service", "regix")
-        service = by_code.get(code) or by_code.get("regix") or services[0]
+        code = self.request.GET.get("service", ServiceCode.REGIX)
+        service = by_code.get(code) or by_code.get(ServiceCode.REGIX) or services[0]
         substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
         if substituted:  # only RegiX and SEOS have usage reports to compare with
-            service = by_code["regix"]
+            service = by_code[ServiceCode.REGIX]
         if colour == "stage":
             national = maps.map_by_stage(table, service)
         elif colour == "agreement":
@@ -327,17 +328,17 @@ def municipality_usage_context(request, municipality) -> dict:
     usage = result.usage
     charts = [
         Chart(
-            key=f"{municipality.code}-regix",
+            key=f"{municipality.code}-{ServiceCode.REGIX}",
             title=_("RegiX queries per month"),
             x_title=_("Month"),
             y_title=_("queries"),
             x=usage.months,
             series=[Series(_("queries"), usage.regix_requests)],
             kind="bar",
-            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "regix"]),
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, ServiceCode.REGIX]),
         ),
         Chart(
-            key=f"{municipality.code}-seos",
+            key=f"{municipality.code}-{ServiceCode.SEOS}",
             title=_("SEOS documents per month"),
             x_title=_("Month"),
             y_title=_("documents"),
@@ -345,7 +346,7 @@ def municipality_usage_context(request, municipality) -> dict:
             series=[Series(_("sent"), usage.seos_sent), Series(_("received"), usage.seos_received)],
             kind="bar",
             stacked=True,
-            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "seos"]),
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, ServiceCode.SEOS]),
         ),
     ]
     return {

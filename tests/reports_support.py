@@ -47,5 +47,5 @@ def seos(code: str, month: date, sent: int, received: int) -> SeosMonthlyUsage:
 
 def observed(code: str, service: str, first: date, last: date) -> ObservedAdoption:
     return ObservedAdoption.objects.create(
-        municipality=Municipality.objects.get(code=code), service=service, first_day=first, last_day=last
+        municipality=Municipality.objects.get(code=code), service_id=service, first_day=first, last_day=last
     )

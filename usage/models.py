@@ -310,7 +310,16 @@ class ObservedAdoption(models.Model):
         related_name="observed_adoption",
         db_index=False,
     )
-    service = models.CharField(_("service code"), max_length=20, help_text=_("e.g. regix or seos"))
+    # Keyed by the service's code (to_field), in the same column as before: the import's SQL writes codes.
+    service = models.ForeignKey(
+        "adoption.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="service",
+        related_name="observed_adoption",
+        db_index=False,  # the unique key (municipality, service) serves the municipality's lookups
+    )
     first_day = models.DateField(_("first day of use"))
     last_day = models.DateField(_("last day of use"))
 

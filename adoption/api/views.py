@@ -104,7 +104,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             municipality.statuses = [
                 ServiceStatus(
                     service=s,
-                    stage=by_service[s.pk].stage if s.pk in by_service else next(iter(s.stages.all())),
+                    stage=by_service[s.pk].stage if s.pk in by_service else s.first_stage(),
                     adoption=by_service.get(s.pk),
                 )
                 for s in all_services
