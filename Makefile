@@ -41,9 +41,9 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
-## Set up everything and run the whole test suite against PostgreSQL and Redis, then the demo walk on
-## the embedded PostgreSQL of the quick start.
-test: venv services chromium
+## Set up everything, run the lint, then the whole test suite against PostgreSQL and Redis, then the
+## demo walk on the embedded PostgreSQL of the quick start.
+test: venv services chromium lint
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	@$(MAKE) --no-print-directory test-embedded
 
@@ -57,10 +57,13 @@ test-embedded: venv
 	    $(VENV)/bin/pytest -m demo_walk tests/test_demo_walk.py; rc=$$?; \
 	  $(PY) manage.py embedded_db stop; exit $$rc
 
+## ruff, formatting, missing migrations, types (mypy, see pyproject.toml) and the import rules.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(PG_URL) $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/mypy
+	$(PY) scripts/check_architecture.py
 
 ## Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: venv

@@ -11,5 +11,5 @@ class PortalUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     list_select_related = ["municipality"]
     autocomplete_fields = ["municipality"]
-    fieldsets = (*UserAdmin.fieldsets, (_("Role"), {"fields": ("role", "municipality")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("Role"), {"fields": ("role", "municipality")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "municipality")}))

@@ -43,23 +43,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def is_ministry(self) -> bool:
-        return self.is_active and (self.role == Role.MINISTRY or self.is_superuser)
-
-    @property
-    def is_officer(self) -> bool:
-        return self.is_active and self.role == Role.OFFICER
-
-    @property
-    def is_analyst(self) -> bool:
-        return self.is_active and self.role == Role.ANALYST
-
-    @property
-    def is_operator(self) -> bool:
-        return self.is_active and self.role == Role.OPERATOR
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)

@@ -1,52 +1,50 @@
-"""Role checks shared by the pages and the API.
+"""The access policy's rules as view mixins and API permissions (the rules live in `policy.py`).
 
-Each helper answers one question about a user; views turn a False into 403 (or a redirect to
-sign-in for anonymous users), and the object-level helpers (e.g. `adoption.access`) decide 404s.
+Views turn a False into 403 (or a redirect to sign-in for anonymous users); the querysets of
+`policy` scopes decide 404s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import HttpRequest, HttpResponseRedirect
 from rest_framework.permissions import BasePermission
 
-
-def is_ministry(user) -> bool:
-    """Ministry staff and administrators: see everything, verify declarations."""
-    if not user.is_authenticated:
-        return False
-    return user.is_ministry or user.is_administrator
+from . import policy
 
 
-def can_declare(user) -> bool:
-    """Users who may change some municipality's declared adoption: officers and ministry staff."""
-    if not user.is_authenticated:
-        return False
-    return is_ministry(user) or user.is_officer
+class PolicyRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """A page open to the users one rule allows: anonymous users sign in first, everybody else 403.
 
-
-def is_reader(user) -> bool:
-    """Users who may read declarations at all (operators upload usage and nothing more)."""
-    if not user.is_authenticated:
-        return False
-    return can_declare(user) or user.is_analyst
-
-
-class MinistryRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """A page for ministry staff: anonymous users sign in first, everybody else gets 403."""
+    Set `rule = staticmethod(policy.can_...)` on the view.
+    """
 
     raise_exception = False
+    request: HttpRequest
+    rule: Callable[[Any], bool]
 
     def test_func(self) -> bool:
-        return is_ministry(self.request.user)
+        return self.rule(self.request.user)
 
-    def handle_no_permission(self):
+    def handle_no_permission(self) -> HttpResponseRedirect:
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
 
 
-class IsMinistry(BasePermission):
-    """API: ministry staff and administrators only."""
+def allowed_by(rule: Callable[[Any], bool]) -> type[BasePermission]:
+    """An API permission class for one rule: `permission_classes = [allowed_by(policy.can_...)]`."""
 
-    def has_permission(self, request, view) -> bool:
-        return is_ministry(request.user)
+    class RulePermission(BasePermission):
+        def has_permission(self, request: Any, view: Any) -> bool:
+            return rule(request.user)
+
+    RulePermission.__name__ = RulePermission.__qualname__ = f"Allowed_{rule.__name__}"
+    RulePermission.__doc__ = rule.__doc__
+    return RulePermission
+
+
+IsVerifier = allowed_by(policy.can_verify_changes)

@@ -27,7 +27,7 @@ class StageChangeForm(forms.Form):
     def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         stages = list(service.stages.order_by("order", "id"))
-        self.fields["stage"].queryset = service.stages.order_by("order", "id")
+        self.fields["stage"].queryset = service.stages.order_by("order", "id")  # type: ignore[attr-defined]
         self.fields["since"].initial = timezone.localdate()
         # Offer the next stage: the usual step forward.
         later = [s for s in stages if current is not None and s.order > current.order]
@@ -56,6 +56,28 @@ class VerifyForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
+    """The contact details; a field left out of the request keeps its value (PATCH semantics).
+
+    The page's form always sends every field (a cleared input arrives as an empty value, which
+    does blank it); a request that sends no field at all is refused rather than saved.
+    """
+
     class Meta:
         model = MunicipalityContact
         fields = ["eik", "address", "responsible_person", "position", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        self.sent_fields = [name for name in self.fields if name in self.data]
+        data = self.data.copy()
+        for name in self.fields:
+            if name not in data:
+                data[name] = getattr(self.instance, name)
+        self.data = data
+
+    def clean(self):
+        if not self.sent_fields:
+            raise forms.ValidationError(_("Nothing to save: the request carried none of the contact fields."))
+        return super().clean()

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from municipalities.models import LocalizedNameMixin, Municipality
 
-from .access import can_verify, editable_municipalities, visible_municipalities
 from .choices import ChangeKind, Verification
 
 
@@ -44,8 +44,11 @@ class Service(LocalizedNameMixin, models.Model):
         return self.name
 
     def first_stage(self) -> Stage:
-        """The stage of a municipality that has declared nothing for this service."""
-        return self.stages.order_by("order", "id").first()
+        """The stage of a municipality that has declared nothing for this service: the one home of that rule.
+
+        Reads the prefetched stages when the caller has them (`services_with_stages`), else one query.
+        """
+        return next(iter(self.stages.all()), None)  # type: ignore[return-value]  # seeded with stages
 
 
 class Stage(LocalizedNameMixin, models.Model):
@@ -83,13 +86,16 @@ class AdoptionQuerySet(models.QuerySet):
     """Access helpers for declarations, used by views, viewsets and tasks alike."""
 
     def visible_to(self, user) -> AdoptionQuerySet:
-        return self.filter(municipality__in=visible_municipalities(user))
+        return policy.declarations_scope(user).apply(self)
 
     def editable_by(self, user) -> AdoptionQuerySet:
-        return self.filter(municipality__in=editable_municipalities(user))
+        return policy.editable_scope(user).apply(self)
 
     def verifiable_by(self, user) -> AdoptionQuerySet:
-        return self if can_verify(user) else self.none()
+        """What the user may verify: for staff, everything but what they set themselves (four eyes)."""
+        if not policy.can_verify_changes(user):
+            return self.none()
+        return self.exclude(set_by=user)
 
     def pending_verification_for(self, user) -> AdoptionQuerySet:
         """The ministry's queue, oldest first: the pending page and the pending API list exactly this."""
@@ -197,7 +203,7 @@ class AdoptionChangeQuerySet(models.QuerySet):
         raise PermissionDenied("The adoption history is append-only: entries cannot be deleted.")
 
     def visible_to(self, user) -> AdoptionChangeQuerySet:
-        return self.filter(municipality__in=visible_municipalities(user))
+        return policy.declarations_scope(user).apply(self)
 
 
 class AdoptionChange(models.Model):
@@ -260,7 +266,7 @@ EIK_VALIDATOR = RegexValidator(r"^(\d{9}|\d{13})$", _("An EIK (BULSTAT) has 9 or
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user) -> ContactQuerySet:
-        return self.filter(municipality__in=visible_municipalities(user))
+        return policy.declarations_scope(user).apply(self)
 
 
 class MunicipalityContact(models.Model):

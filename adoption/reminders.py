@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from accounts.choices import Role
+from accounts import policy
 
 from .choices import Verification
 from .models import Adoption, stale_cutoff
@@ -44,14 +44,14 @@ def send_reminders(now=None) -> ReminderResult:
     now = now or timezone.now()
     cutoff = stale_cutoff(now)
     by_municipality: dict[int, list[Adoption]] = defaultdict(list)
-    for adoption in entries_needing_attention(now):
+    for adoption in entries_needing_attention(now):  # stale_now: for the e-mails' templates
         adoption.stale_now = adoption.last_confirmed_at < cutoff
         by_municipality[adoption.municipality_id].append(adoption)
     result = ReminderResult()
     if not by_municipality:
         return result
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    officers = users.filter(role=Role.OFFICER, municipality_id__in=by_municipality.keys())
+    officers = policy.declarers(users, by_municipality.keys())
     context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": settings.SITE_URL}
     with translation.override("bg"):
         for officer in officers:
@@ -59,7 +59,7 @@ def send_reminders(now=None) -> ReminderResult:
             _send(officer.email, "adoption/email/officer_reminder", {**context, "user": officer, "entries": entries})
             result.officer_emails += 1
         groups = [entries for entries in by_municipality.values()]
-        ministry = users.filter(Q(role=Role.MINISTRY) | Q(is_superuser=True))
+        ministry = policy.verifiers(users)
         summary = {**context, "groups": groups, "stale": sum(1 for g in groups for a in g if a.stale_now)}
         summary["rejected"] = sum(1 for g in groups for a in g if a.verification == Verification.REJECTED)
         for person in ministry:

@@ -6,10 +6,12 @@ missing, by code: an administrator's later renames and reorderings are never ove
 
 from __future__ import annotations
 
+from .choices import ServiceCode
+
 # (code, name_bg, name_en, [(stage code, name_bg, name_en, counts_as_adopted), ...])
 SERVICES: list[tuple[str, str, str, list[tuple[str, str, str, bool]]]] = [
     (
-        "seos",
+        ServiceCode.SEOS.value,
         "СЕОС (система за електронен обмен на съобщения)",
         "SEOS (electronic document exchange)",
         [
@@ -21,7 +23,7 @@ SERVICES: list[tuple[str, str, str, list[tuple[str, str, str, bool]]]] = [
         ],
     ),
     (
-        "regix",
+        ServiceCode.REGIX.value,
         "RegiX (справки от регистрите)",
         "RegiX (register queries)",
         [

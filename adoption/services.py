@@ -11,14 +11,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from municipalities.models import Municipality
 
-from . import access
 from .choices import ChangeKind, Verification
 from .models import Adoption, AdoptionChange, Service, Stage
 
@@ -59,7 +59,7 @@ def change_stage(
        given and `since` is neither in the future nor before the current stage's date.
     3. Update or create the declaration (unverified again) and append a history entry.
     """
-    if not access.can_edit(user, municipality):
+    if not policy.can_change_declarations_of(user, municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     return _record_stage(user, municipality, service, stage, comment, evidence, since)
 
@@ -113,7 +113,7 @@ def _declare(adoption: Adoption, stage: Stage, since: date, evidence: str, comme
 
 def confirm(user, adoption: Adoption, comment: str) -> Adoption:
     """Confirm that a declaration is still current, which clears its stale flag."""
-    if not access.can_edit(user, adoption.municipality):
+    if not policy.can_change_declarations_of(user, adoption.municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     comment = _require_comment(comment)
     now = timezone.now()
@@ -125,9 +125,11 @@ def confirm(user, adoption: Adoption, comment: str) -> Adoption:
 
 
 def verify(user, adoption: Adoption, approve: bool, comment: str) -> Adoption:
-    """Ministry staff verify (approve) or reject a declaration, with a comment."""
-    if not access.can_verify(user):
+    """Ministry staff verify (approve) or reject a declaration, with a comment; never their own (four eyes)."""
+    if not policy.can_verify_changes(user):
         raise PermissionDenied(_("Only ministry staff verify declarations."))
+    if not policy.can_verify_change(user, adoption):
+        raise PermissionDenied(_("You set this stage yourself: another member of the ministry staff must verify it."))
     comment = _require_comment(comment)
     now = timezone.now()
     status = Verification.VERIFIED if approve else Verification.REJECTED
@@ -173,8 +175,7 @@ def statuses_for(municipality: Municipality) -> list[ServiceStatus]:
         adoption = adoptions.get(service.pk)
         if adoption is not None:  # already loaded: the templates link through them without a query
             adoption.municipality, adoption.service = municipality, service
-        stages = list(service.stages.all())
-        stage = adoption.stage if adoption else (stages[0] if stages else None)
+        stage = adoption.stage if adoption else service.first_stage()
         result.append(ServiceStatus(service=service, stage=stage, adoption=adoption))
     return result
 
@@ -192,8 +193,9 @@ def stage_on(municipality: Municipality, service: Service, on: date) -> Stage:
     return change.to_stage if change else service.first_stage()
 
 
-def latest_stage_changes(on: date, service: Service | str | None = None):
-    """The latest stage entry per municipality × service on or before the date, as one query."""
+def latest_stage_entries(on: date, service: Service | str | None = None) -> QuerySet[AdoptionChange]:
+    """The latest stage entry per municipality × service on or before the date: the one home of "latest
+    stage" (one windowed query; `stages_on`, the dashboards and `latest_stage_changes` read it)."""
     changes = AdoptionChange.objects.filter(kind=ChangeKind.STAGE, effective_date__lte=on)
     if service is not None:
         code = service if isinstance(service, str) else service.code
@@ -205,7 +207,20 @@ def latest_stage_changes(on: date, service: Service | str | None = None):
             order_by=[F("effective_date").desc(), F("id").desc()],
         )
     )
-    return ranked.filter(rank=1).select_related("to_stage", "service")
+    return ranked.filter(rank=1)
+
+
+def latest_stage_changes(on: date, service: Service | str | None = None) -> QuerySet[AdoptionChange]:
+    """The latest stage entries as history entries, with their stage and service."""
+    return latest_stage_entries(on, service).select_related("to_stage", "service")
+
+
+def stage_entries_on(on: date, service: Service | str | None = None) -> QuerySet[AdoptionChange, tuple]:
+    """(municipality id, service id, stage id, effective date) of the latest stage entry per pair, as
+    plain tuples: building 1,600 model instances per date cost more than the query itself."""
+    return latest_stage_entries(on, service).values_list(
+        "municipality_id", "service_id", "to_stage_id", "effective_date"
+    )
 
 
 def stages_on(on: date, service: Service | str | None = None) -> dict[tuple[int, str], Stage]:
@@ -220,11 +235,13 @@ def stages_on(on: date, service: Service | str | None = None) -> dict[tuple[int,
         code = service if isinstance(service, str) else service.code
         services = [s for s in services if s.code == code]
     result: dict[tuple[int, str], Stage] = {}
-    firsts = {s.code: next(iter(s.stages.all()), None) for s in services}
+    firsts = {s.code: s.first_stage() for s in services}
     for municipality_id in Municipality.objects.values_list("id", flat=True):
         for code, first in firsts.items():
             if first is not None:
                 result[(municipality_id, code)] = first
-    for change in latest_stage_changes(on, service):
-        result[(change.municipality_id, change.service.code)] = change.to_stage
+    codes = {s.pk: s.code for s in services}
+    stages = {stage.pk: stage for s in services for stage in s.stages.all()}
+    for municipality_id, service_id, stage_id, _effective in stage_entries_on(on, service):
+        result[(municipality_id, codes[service_id])] = stages[stage_id]
     return result

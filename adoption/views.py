@@ -7,6 +7,8 @@ not see; readers who may not write (analysts) get 403; anonymous users are sent 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +21,12 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from accounts.permissions import MinistryRequiredMixin, is_reader
+from accounts import policy
+from accounts.permissions import PolicyRequiredMixin
 from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
-from . import access, services
+from . import services
 from .filters import AdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
@@ -33,19 +36,23 @@ from .tables import AdoptionTable, PendingAdoptionTable
 def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict:
     """What the municipality page shows of declared adoption to this user (empty if nothing)."""
     user = request.user
-    if not access.can_view(user, municipality):
+    if not policy.can_view_declarations_of(user, municipality):
         return {"adoption_visible": False}
     history = (
         AdoptionChange.objects.filter(municipality=municipality)
         .select_related("service", "from_stage", "to_stage", "user")
         .order_by("-created_at", "-id")
     )
+    statuses = services.statuses_for(municipality)
     return {
         "adoption_visible": True,
-        "adoption_statuses": services.statuses_for(municipality),
+        "adoption_statuses": statuses,
         "adoption_history": history,
-        "adoption_can_edit": access.can_edit(user, municipality),
-        "adoption_can_verify": access.can_verify(user),
+        "adoption_can_edit": policy.can_change_declarations_of(user, municipality),
+        "adoption_can_verify": policy.can_verify_changes(user),
+        "adoption_verifiable": {
+            s.adoption.pk for s in statuses if s.adoption and policy.can_verify_change(user, s.adoption)
+        },
         "adoption_contact": MunicipalityContact.objects.filter(municipality=municipality).first(),
         "confirm_form": ConfirmForm(),
         "verify_form": VerifyForm(),
@@ -56,17 +63,20 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
     """Resolves the municipality in the URL: 404 if the user may not see it, 403 if not change it."""
 
     municipality: Municipality
+    request: HttpRequest
+    # No PUT: Django's form views treat it as a POST without a body, which would blank the form.
+    http_method_names: Sequence[str] = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.municipality = get_object_or_404(access.visible_municipalities(request.user), code=kwargs["code"])
+        self.municipality = get_object_or_404(Municipality.objects.visible_to(request.user), code=kwargs["code"])
         if not self.has_write_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def has_write_permission(self) -> bool:
-        return access.can_edit(self.request.user, self.municipality)
+        return policy.can_change_declarations_of(self.request.user, self.municipality)
 
     def get_success_url(self) -> str:
         return self.municipality.get_absolute_url() + "#adoption"
@@ -141,7 +151,7 @@ class VerifyView(MunicipalityWriteMixin, FormView):
     http_method_names = ["post"]
 
     def has_write_permission(self) -> bool:
-        return access.can_verify(self.request.user)
+        return policy.can_verify_changes(self.request.user)
 
     def get_success_url(self) -> str:
         next_url = self.request.POST.get("next", "")
@@ -194,7 +204,7 @@ class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, F
     export_name = gettext_lazy("declared adoption")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_reader(request.user):
+        if request.user.is_authenticated and not policy.can_view_declarations(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -206,8 +216,10 @@ class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, F
         )
 
 
-class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
+class PendingVerificationView(PolicyRequiredMixin, SingleTableView):
     """The ministry's queue: declarations waiting for verification, oldest first."""
+
+    rule = staticmethod(policy.can_verify_changes)
 
     table_class = PendingAdoptionTable
     template_name = "adoption/pending_list.html"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import filters
 
 
 class OrderingFilter(filters.OrderingFilter):
     """DRF's `?ordering=`, unchanged, with the fields a view allows named in the schema."""
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         fields = getattr(view, "ordering_fields", None)
         if isinstance(fields, list | tuple) and fields:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -37,7 +38,7 @@ def check_broker() -> Check:
     return Check(ok=True, detail="redis")
 
 
-def health() -> dict:
+def health() -> dict[str, Any]:
     checks = {"database": check_database(), "broker": check_broker()}
     return {
         "status": "ok" if all(check.ok for check in checks.values()) else "unavailable",

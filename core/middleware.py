@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
 
 class IgnoreAcceptLanguageMiddleware:
     """Drop Accept-Language before LocaleMiddleware sees it.
@@ -10,9 +14,9 @@ class IgnoreAcceptLanguageMiddleware:
     when a user asks for it with the language switch (Django's language cookie).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

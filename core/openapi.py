@@ -11,7 +11,7 @@ HELPER_ENUM_DESCRIPTIONS = {
 }
 
 
-def describe_helper_enums(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def describe_helper_enums(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """Describe the BlankEnum and NullEnum components, so every component of the schema is described."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, description in HELPER_ENUM_DESCRIPTIONS.items():

@@ -1,5 +1,7 @@
 """API pagination: 50 a page by default, `?page_size=` up to 1,000 for scripts."""
 
+from typing import Any
+
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -8,7 +10,7 @@ class PortalPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         """DRF's page schema, with every field described."""
         paginated = super().get_paginated_response_schema(schema)
         descriptions = {
@@ -21,7 +23,7 @@ class PortalPagination(PageNumberPagination):
             paginated["properties"][name]["description"] = description
         return paginated
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """DRF's page parameters, with the defaults and limits in their descriptions."""
         parameters = super().get_schema_operation_parameters(view)
         descriptions = {

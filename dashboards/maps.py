@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from adoption.choices import ServiceCode
 from municipalities.geo import SvgMap, project
 from municipalities.models import Municipality
 
@@ -202,7 +203,7 @@ def map_by_agreement(table, service) -> NationalMap:
     values = {}
     for row in table.rows:
         cell = row.cells[service.code]
-        used = row.regix_requests if service.code == "regix" else row.seos_documents
+        used = row.regix_requests if service.code == ServiceCode.REGIX else row.seos_documents
         values[row.code] = MapValue(
             category=cell.agreement,
             details=f"{row.name}, {row.province}: {labels[cell.agreement]} — "
@@ -247,16 +248,16 @@ def map_regix_and_seos(table) -> NationalMap:
     """The overview's map: which municipalities use RegiX, SEOS, both or neither (observed)."""
     labels = {
         "both": _("RegiX and SEOS"),
-        "regix": _("RegiX only"),
-        "seos": _("SEOS only"),
+        ServiceCode.REGIX: _("RegiX only"),
+        ServiceCode.SEOS: _("SEOS only"),
         "neither": _("Neither"),
     }
-    fills = {"both": 4, "regix": 2, "seos": 6, "neither": 0}
+    fills = {"both": 4, ServiceCode.REGIX: 2, ServiceCode.SEOS: 6, "neither": 0}
     categories = [MapCategory(key, str(label), fill=fills[key]) for key, label in labels.items()]
     values = {}
     for row in table.rows:
-        regix, seos = bool(row.cells["regix"].observed), bool(row.cells["seos"].observed)
-        key = "both" if regix and seos else "regix" if regix else "seos" if seos else "neither"
+        regix, seos = bool(row.cells[ServiceCode.REGIX].observed), bool(row.cells[ServiceCode.SEOS].observed)
+        key = "both" if regix and seos else ServiceCode.REGIX if regix else ServiceCode.SEOS if seos else "neither"
         values[row.code] = MapValue(
             category=key,
             details=f"{row.name}, {row.province}: {labels[key]} — "

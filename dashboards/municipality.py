@@ -137,7 +137,7 @@ def _peers(municipality: Municipality, as_of: date, first: date, last: date) -> 
     )
     peers = []
     for m in sorted(chosen, key=lambda m: -m.population):
-        here = {s.code: current.get((m.pk, s.code)) or next(iter(s.stages.all()), None) for s in services}
+        here = {s.code: current.get((m.pk, s.code)) or s.first_stage() for s in services}
         peers.append(
             Peer(
                 code=m.code,

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
+from adoption.choices import ServiceCode
 from adoption.models import Service, Stage
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
 from municipalities.models import Municipality, Province
-from usage.choices import SERVICE_REGIX, SERVICE_SEOS, Kind, Status
+from usage.choices import Kind, Status
 from usage.models import ImportBatch, RegixMonthlyUsage, SeosMonthlyUsage
 
 from .snapshots import USAGE_ROLLUPS, Declared, Window, all_services, declared_on, observed_sets
@@ -127,8 +128,8 @@ def adoption_summary(as_of: date) -> AdoptionSummary:
             return Trend(*(len(r & s) for r, s in zip(sets_regix, sets_seos, strict=True)))
         return Trend(*(len(all_ids - r - s) for r, s in zip(sets_regix, sets_seos, strict=True)))
 
-    declared_regix = [d.adopted.get(SERVICE_REGIX, set()) for d in declared]
-    declared_seos = [d.adopted.get(SERVICE_SEOS, set()) for d in declared]
+    declared_regix = [d.adopted.get(ServiceCode.REGIX, set()) for d in declared]
+    declared_seos = [d.adopted.get(ServiceCode.SEOS, set()) for d in declared]
     return AdoptionSummary(
         as_of=days[0],
         month_ago=days[1],
@@ -137,9 +138,9 @@ def adoption_summary(as_of: date) -> AdoptionSummary:
         municipalities=len(ids),
         services=rows,
         both_declared=combined(declared_regix, declared_seos, both=True),
-        both_observed=combined(observed[SERVICE_REGIX], observed[SERVICE_SEOS], both=True),
+        both_observed=combined(observed[ServiceCode.REGIX], observed[ServiceCode.SEOS], both=True),
         neither_declared=combined(declared_regix, declared_seos, both=False),
-        neither_observed=combined(observed[SERVICE_REGIX], observed[SERVICE_SEOS], both=False),
+        neither_observed=combined(observed[ServiceCode.REGIX], observed[ServiceCode.SEOS], both=False),
         freshness=import_freshness(),
     )
 
@@ -360,7 +361,7 @@ class MunicipalityFilter:
 
 
 def _combination(row: MunicipalityRow, combination: str) -> bool:
-    regix, seos = row.cells.get(SERVICE_REGIX), row.cells.get(SERVICE_SEOS)
+    regix, seos = row.cells.get(ServiceCode.REGIX), row.cells.get(ServiceCode.SEOS)
     if regix is None or seos is None:
         return False
     pairs = {

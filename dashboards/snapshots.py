@@ -1,7 +1,7 @@
 """Who had adopted what on a given day, declared (stage history) and observed (usage rollups).
 
 The building blocks of `queries.py`. Declared adoption comes from the adoption history in one
-windowed query per date (`adoption.services.latest_stage_changes`); observed adoption comes from the
+windowed query per date (`adoption.services.stage_entries_on`); observed adoption comes from the
 monthly rollups the usage import maintains, never from the daily facts: a month row's first and
 last day with activity is enough to tell whether a municipality used a service inside a window
 that spans more than one calendar month (the DASHBOARD_OBSERVED_WINDOW_DAYS check enforces that).
@@ -13,18 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, Max, Q
-from django.db.models import Window as SqlWindow
-from django.db.models.functions import RowNumber
+from django.db.models import Max, Q
 
-from adoption.choices import ChangeKind
-from adoption.models import AdoptionChange, Service, Stage
-from adoption.services import services_with_stages
-from usage.choices import SERVICE_REGIX, SERVICE_SEOS
+from adoption.choices import ServiceCode
+from adoption.models import Service, Stage
+from adoption.services import services_with_stages, stage_entries_on
 from usage.models import RegixMonthlyUsage, SeosMonthlyUsage
 
 # The services whose usage the operators report, and the rollup that holds it.
-USAGE_ROLLUPS = {SERVICE_REGIX: RegixMonthlyUsage, SERVICE_SEOS: SeosMonthlyUsage}
+USAGE_ROLLUPS = {ServiceCode.REGIX: RegixMonthlyUsage, ServiceCode.SEOS: SeosMonthlyUsage}
 
 
 def month_start(day: date) -> date:
@@ -106,24 +103,12 @@ class Declared:
         found = self.stages.get((municipality_id, service.code))
         if found is not None:
             return found
-        stages = list(service.stages.all())
-        return stages[0] if stages else None
+        return service.first_stage()
 
 
 def latest_stages(day: date):
-    """(municipality id, service id, stage id, effective date) of the latest stage entry per pair.
-
-    The same windowed query as `adoption.services.latest_stage_changes`, read as plain tuples:
-    building 1,600 model instances per date cost more than the query itself.
-    """
-    ranked = AdoptionChange.objects.filter(kind=ChangeKind.STAGE, effective_date__lte=day).annotate(
-        rank=SqlWindow(
-            RowNumber(),
-            partition_by=[F("municipality_id"), F("service_id")],
-            order_by=[F("effective_date").desc(), F("id").desc()],
-        )
-    )
-    return ranked.filter(rank=1).values_list("municipality_id", "service_id", "to_stage_id", "effective_date")
+    """(municipality id, service id, stage id, effective date) of the latest stage entry per pair."""
+    return stage_entries_on(day)
 
 
 def declared_on(day: date, services: list[Service], municipality_ids: list[int]) -> Declared:
@@ -141,7 +126,7 @@ def declared_on(day: date, services: list[Service], municipality_ids: list[int])
         if stage.counts_as_adopted:
             declared.adopted[code].add(municipality_id)
     for service in services:
-        first = next(iter(service.stages.all()), None)
+        first = service.first_stage()
         if first is not None and first.counts_as_adopted:  # an unusual setup, but a legal one
             declared.adopted[service.code].update(
                 m for m in municipality_ids if (m, service.code) not in declared.stages

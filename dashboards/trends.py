@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Min, Sum
 
-from adoption.choices import ChangeKind
+from adoption.choices import ChangeKind, ServiceCode
 from adoption.models import AdoptionChange
 from catalog.models import QueryType, Register
 from usage.models import ObservedAdoption, RegixMonthlyUsage, SeosMonthlyUsage
@@ -66,7 +66,7 @@ def adoption_trend(as_of: date) -> AdoptionTrend:
         .order_by("municipality_id", "service_id", "effective_date", "id")
         .values_list("municipality_id", "service__code", "effective_date", "to_stage__counts_as_adopted")
     )
-    firsts = {s.code: any(stage.counts_as_adopted for stage in list(s.stages.all())[:1]) for s in services}
+    firsts = {s.code: bool(s.first_stage() and s.first_stage().counts_as_adopted) for s in services}
     for municipality_id, code, day, adopted in changes:
         before = state.get((municipality_id, code), firsts.get(code, False))
         if adopted != before:
@@ -293,7 +293,7 @@ def discrepancies(as_of: date) -> Discrepancies:
                 since=cell.since,
                 first_use=first_use.get((row.id, code)),
                 last_use=last_use.get((row.id, code)),
-                usage_in_window=row.regix_requests if code == "regix" else row.seos_documents,
+                usage_in_window=row.regix_requests if code == ServiceCode.REGIX else row.seos_documents,
             )
         )
     return Discrepancies(as_of=as_of, window=table.window, **found)

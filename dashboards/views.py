@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,12 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.views import SingleTableMixin
 
+from accounts import policy
+from adoption.choices import ServiceCode
 from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
-from . import access, maps
+from . import maps
 from .cache import cached, data_version
 from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
@@ -42,18 +44,19 @@ class DashboardMixin(LoginRequiredMixin):
     """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400).
 
     `every_municipality` pages show each municipality's declaration: only for the roles that may
-    see every municipality's declarations (see access.py).
+    see every municipality's declarations (accounts/policy.py).
     """
 
     as_of: date
+    request: HttpRequest
     dashboard_name = ""
     every_municipality = False
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not access.can_view_dashboards(user):
+        if user.is_authenticated and not policy.can_view_dashboards(user):
             raise PermissionDenied
-        if user.is_authenticated and self.every_municipality and not access.can_view_every_municipality(user):
+        if user.is_authenticated and self.every_municipality and not policy.can_view_every_municipality(user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -76,8 +79,8 @@ class DashboardMixin(LoginRequiredMixin):
             "as_of": as_of,
             "as_of_is_today": as_of == timezone.localdate(),
             "dashboard_name": self.dashboard_name,
-            "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
-            "can_see_every_municipality": access.can_view_every_municipality(self.request.user),
+            "can_see_discrepancies": policy.can_view_discrepancies(self.request.user),
+            "can_see_every_municipality": policy.can_view_every_municipality(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -107,7 +110,7 @@ class HomeView(TemplateView):
     template_name = "dashboards/home.html"
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.can_view_dashboards(request.user):
+        if request.user.is_authenticated and policy.can_view_dashboards(request.user):
             return OverviewView.as_view()(request, *args, **kwargs)
         return super().get(request, *args, **kwargs)
 
@@ -147,11 +150,11 @@ class MapView(DashboardMixin, TemplateView):
         by_code = {s.code: s for s in services}
         colour = self.request.GET.get("colour", "stage")
         colour = colour if colour in self.COLOURINGS else "stage"
-        code = self.request.GET.get("service", "regix")
-        service = by_code.get(code) or by_code.get("regix") or services[0]
+        code = self.request.GET.get("service", ServiceCode.REGIX)
+        service = by_code.get(code) or by_code.get(ServiceCode.REGIX) or services[0]
         substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
         if substituted:  # only RegiX and SEOS have usage reports to compare with
-            service = by_code["regix"]
+            service = by_code[ServiceCode.REGIX]
         if colour == "stage":
             national = maps.map_by_stage(table, service)
         elif colour == "agreement":
@@ -325,17 +328,17 @@ def municipality_usage_context(request, municipality) -> dict:
     usage = result.usage
     charts = [
         Chart(
-            key=f"{municipality.code}-regix",
+            key=f"{municipality.code}-{ServiceCode.REGIX}",
             title=_("RegiX queries per month"),
             x_title=_("Month"),
             y_title=_("queries"),
             x=usage.months,
             series=[Series(_("queries"), usage.regix_requests)],
             kind="bar",
-            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "regix"]),
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, ServiceCode.REGIX]),
         ),
         Chart(
-            key=f"{municipality.code}-seos",
+            key=f"{municipality.code}-{ServiceCode.SEOS}",
             title=_("SEOS documents per month"),
             x_title=_("Month"),
             y_title=_("documents"),
@@ -343,14 +346,14 @@ def municipality_usage_context(request, municipality) -> dict:
             series=[Series(_("sent"), usage.seos_sent), Series(_("received"), usage.seos_received)],
             kind="bar",
             stacked=True,
-            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, "seos"]),
+            csv_url=reverse("dashboards:municipality-chart", args=[municipality.code, ServiceCode.SEOS]),
         ),
     ]
     return {
         "municipality": municipality,
         "dashboard_usage": result,
         "dashboard_charts": charts,
-        "dashboard_peer_stages": access.can_view_every_municipality(request.user),
+        "dashboard_peer_stages": policy.can_view_every_municipality(request.user),
     }
 
 
@@ -368,6 +371,8 @@ class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         municipality = get_object_or_404(Municipality.objects.select_related("province"), code=self.kwargs["code"])
+        if not policy.can_view_municipality_usage(self.request.user, municipality):
+            raise PermissionDenied
         return {**super().get_context_data(**kwargs), **municipality_usage_context(self.request, municipality)}
 
 
@@ -376,6 +381,8 @@ class MunicipalityChartCsvView(LoginRequiredMixin, View):
 
     def get(self, request, code: str, chart: str):
         municipality = get_object_or_404(Municipality, code=code)
+        if not policy.can_view_municipality_usage(request.user, municipality):
+            raise PermissionDenied
         context = municipality_usage_context(request, municipality)
         for item in context["dashboard_charts"]:
             if item.key == f"{code}-{chart}":

@@ -1,21 +1,34 @@
 """The portal's URLs: pages, the API under /api/, the schema, health and i18n."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core.views import healthz
 from dashboards.views import HomeView
 
-api_patterns = [
+# ReDoc injects its styles as <style> elements and searches in a blob: worker; its page alone allows them.
+REDOC_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
+
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("municipalities.api.urls")),
     path("", include("adoption.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("usage.api.urls")),
     path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path(
+        "schema/swagger/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
+        name="swagger-ui",
+    ),
+    path(
+        "schema/redoc/",
+        REDOC_CSP(SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html")),
+        name="redoc",
+    ),
 ]
 
 urlpatterns = [

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+
 from .choices import Flavour, JobStatus
 from .formats import ExportFilename
 
@@ -16,11 +18,7 @@ from .formats import ExportFilename
 class ExportJobQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExportJobQuerySet:
         """The jobs a user may see and download: their own; ministry staff see every job."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_ministry:
-            return self
-        return self.filter(user=user)
+        return policy.export_jobs_scope(user).apply(self, owner="user")
 
 
 class ExportJob(models.Model):

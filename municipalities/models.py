@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+
 from .choices import Category
 
 
@@ -48,15 +50,13 @@ class Province(LocalizedNameMixin, models.Model):
 class MunicipalityQuerySet(models.QuerySet):
     """Access helpers for municipalities, used by views, viewsets and tasks alike."""
 
+    def visible_to(self, user) -> MunicipalityQuerySet:
+        """The municipalities whose declarations, history and contacts the user may see."""
+        return policy.declarations_scope(user).apply(self, municipality="pk")
+
     def editable_by(self, user) -> MunicipalityQuerySet:
-        """The municipalities whose status the user may change."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_ministry or user.is_administrator:
-            return self
-        if user.is_officer:
-            return self.filter(pk=user.municipality_id)
-        return self.none()
+        """The municipalities whose stages and contacts the user may change."""
+        return policy.editable_scope(user).apply(self, municipality="pk")
 
 
 class Municipality(LocalizedNameMixin, models.Model):

@@ -3,12 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adoption.choices import ServiceCode
+
 
 class UsageService(models.TextChoices):
     """The services whose usage the operators' files report (the codes of adoption.Service)."""
 
-    REGIX = "regix", _("RegiX")
-    SEOS = "seos", _("SEOS")
+    REGIX = ServiceCode.REGIX.value, _("RegiX")
+    SEOS = ServiceCode.SEOS.value, _("SEOS")
 
 
 class UsageBreakdown(models.TextChoices):

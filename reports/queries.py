@@ -213,7 +213,7 @@ def adoption_matrix(
         for a in Adoption.objects.filter(municipality_id__in=ids, service__code__in=codes).select_related("stage")
     }
     observed = {
-        (o.municipality_id, o.service): o
+        (o.municipality_id, o.service_id): o
         for o in ObservedAdoption.objects.filter(municipality_id__in=ids, service__in=codes)
     }
     usage = recent_usage(ids, usage_window_start(today))
@@ -228,7 +228,7 @@ def adoption_matrix(
 
 def _matrix_row(place, service, declared, observed, usage) -> MatrixRow:
     adoption = declared.get((place.pk, service.pk))
-    stage = adoption.stage if adoption else next(iter(service.stages.all()), None)
+    stage = adoption.stage if adoption else service.first_stage()
     seen = observed.get((place.pk, service.code))
     has_usage_data = service.code in UsageService.values
     return MatrixRow(

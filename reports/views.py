@@ -1,7 +1,7 @@
 """The analysts' report pages: usage by month × municipality × register, and the adoption matrix.
 
 Readers (analysts, ministry staff, administrators, officers) may open them; officers see only
-their own municipality (the views' queryset is `adoption.access.visible_municipalities`),
+their own municipality (the views' queryset is `Municipality.objects.visible_to`),
 operators get 403 and anonymous users are sent to sign in. Every page downloads as CSV for
 Excel, plain CSV and XLSX through the exports app.
 """
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import EmptyResultSet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.permissions import is_reader
-from adoption.access import visible_municipalities
+from accounts import policy
 from exports.sources import ExportSource, SQLSource
 from exports.views import TableExportMixin
+from municipalities.models import Municipality
 
 from .choices import UsageBreakdown
 from .filters import AdoptionMatrixFilterSet, UsageReportFilterSet
@@ -29,8 +30,10 @@ from .tables import AdoptionMatrixTable, UsageReportTable
 class ReaderRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Anonymous users sign in first; signed-in users who are not readers (operators) get 403."""
 
+    request: HttpRequest
+
     def test_func(self) -> bool:
-        return is_reader(self.request.user)
+        return policy.can_view_reports(self.request.user)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
@@ -49,7 +52,7 @@ class ReportViewMixin(ReaderRequiredMixin):
     strict = False
 
     def get_queryset(self):
-        return visible_municipalities(self.request.user).defer("boundary")
+        return Municipality.objects.visible_to(self.request.user).defer("boundary")
 
     def get_export_name_parts(self) -> list[str]:
         parts = super().get_export_name_parts()

@@ -1,14 +1,12 @@
-"""Helpers for the adoption tests: services, stages and hand-made histories."""
+"""Helpers for the adoption tests: services, stages and hand-made histories (rows from tests/factories.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from django.utils import timezone
-
-from adoption.choices import ChangeKind
-from adoption.models import Adoption, AdoptionChange, Service, Stage
+from adoption.models import Adoption, Service, Stage
 from municipalities.models import Municipality
+from tests.factories import AdoptionChangeFactory, AdoptionFactory, noon
 
 
 def service(code: str) -> Service:
@@ -24,7 +22,7 @@ def municipality(code: str) -> Municipality:
 
 
 def at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+    return noon(day)
 
 
 def history(municipality_code: str, service_code: str, steps: list[tuple[date, str]]) -> Adoption:
@@ -33,18 +31,6 @@ def history(municipality_code: str, service_code: str, steps: list[tuple[date, s
     previous = s.first_stage()
     for day, code in steps:
         to = stage(service_code, code)
-        AdoptionChange.objects.create(
-            municipality=m,
-            service=s,
-            kind=ChangeKind.STAGE,
-            from_stage=previous,
-            to_stage=to,
-            effective_date=day,
-            comment="test",
-            created_at=at(day),
-        )
+        AdoptionChangeFactory(municipality=m, service=s, from_stage=previous, to_stage=to, effective_date=day)
         previous = to
-    last = steps[-1][0]
-    return Adoption.objects.create(
-        municipality=m, service=s, stage=previous, since=last, set_at=at(last), last_confirmed_at=at(last)
-    )
+    return AdoptionFactory(municipality=m, service=s, stage=previous, since=steps[-1][0])

@@ -29,12 +29,9 @@ def reference_data(transactional_db):
 
 
 def _make_user(django_user_model, username: str, role: str, municipality_code: str | None = None):
-    from municipalities.models import Municipality
+    from tests.factories import UserFactory
 
-    municipality = Municipality.objects.get(code=municipality_code) if municipality_code else None
-    return django_user_model.objects.create_user(
-        username=username, password="secret-pass-123", role=role, municipality=municipality
-    )
+    return UserFactory(username=username, role=role, municipality_code=municipality_code)
 
 
 @pytest.fixture
@@ -63,6 +60,17 @@ def administrator(db, django_user_model):
     user.is_staff = user.is_superuser = True
     user.save()
     return user
+
+
+@pytest.fixture
+def administrator_role(db, django_user_model):
+    """The administrator role alone, without Django's staff or superuser flags: the role decides."""
+    return _make_user(django_user_model, "administrator_role", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def service_operator(db, django_user_model):
+    return _make_user(django_user_model, "service_operator", Role.OPERATOR)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Monthly rollups and observed adoption for the report tests, written straight to the tables.
+"""Monthly rollups and observed adoption for the report tests, written straight to the tables
+(rows from tests/factories.py).
 
 The import maintains these rows in production; the report tests only need known figures.
 """
@@ -9,6 +10,7 @@ from datetime import date
 
 from catalog.models import QueryType
 from municipalities.models import Municipality
+from tests.factories import ObservedAdoptionFactory, RegixMonthlyUsageFactory, SeosMonthlyUsageFactory
 from usage.models import ObservedAdoption, RegixMonthlyUsage, SeosMonthlyUsage
 
 
@@ -21,31 +23,22 @@ def query_types(count: int = 3) -> list[QueryType]:
 
 
 def regix(code: str, query_type: QueryType, month: date, requests: int, errors: int = 0) -> RegixMonthlyUsage:
-    return RegixMonthlyUsage.objects.create(
+    return RegixMonthlyUsageFactory(
         municipality=Municipality.objects.get(code=code),
         query_type=query_type,
         month=month,
         requests=requests,
         errors=errors,
-        active_days=1,
-        first_day=month,
-        last_day=month,
     )
 
 
 def seos(code: str, month: date, sent: int, received: int) -> SeosMonthlyUsage:
-    return SeosMonthlyUsage.objects.create(
-        municipality=Municipality.objects.get(code=code),
-        month=month,
-        sent=sent,
-        received=received,
-        active_days=1,
-        first_day=month,
-        last_day=month,
+    return SeosMonthlyUsageFactory(
+        municipality=Municipality.objects.get(code=code), month=month, sent=sent, received=received
     )
 
 
 def observed(code: str, service: str, first: date, last: date) -> ObservedAdoption:
-    return ObservedAdoption.objects.create(
-        municipality=Municipality.objects.get(code=code), service=service, first_day=first, last_day=last
+    return ObservedAdoptionFactory(
+        municipality=Municipality.objects.get(code=code), service_id=service, first_day=first, last_day=last
     )

@@ -65,7 +65,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client):
 
 @pytest.mark.django_db
 def test_failed_sign_ins_are_throttled(client, officer_varna, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "officer_varna", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "officer_varna", "password": "secret-pass-123"})
     assert response.status_code == 429

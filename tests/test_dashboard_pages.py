@@ -66,17 +66,16 @@ def test_access_per_persona(as_persona, persona, page, db):
 @pytest.mark.parametrize("persona", ["ministry_user", "analyst", "officer_varna", "operator", "administrator"])
 def test_the_dashboards_follow_the_adoption_apps_visibility(request, persona, db, django_user_model):
     """A page showing every municipality's stage is open exactly to those who see every declaration."""
+    from accounts import policy
     from accounts.choices import Role
-    from adoption.access import visible_municipalities
-    from dashboards.access import can_view_every_municipality
     from municipalities.models import Municipality
 
     if persona == "operator":
         user = django_user_model.objects.create_user(username="operator", password="x-pass-123", role=Role.OPERATOR)
     else:
         user = request.getfixturevalue(persona)
-    sees_all = visible_municipalities(user).count() == Municipality.objects.count()
-    assert can_view_every_municipality(user) == sees_all
+    sees_all = Municipality.objects.visible_to(user).count() == Municipality.objects.count()
+    assert policy.can_view_every_municipality(user) == sees_all
 
 
 def test_administrators_see_every_dashboard(client, administrator):

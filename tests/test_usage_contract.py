@@ -64,7 +64,7 @@ def test_a_plain_utf8_csv_is_imported_with_its_rollups_and_adoption(tmp_path):
     assert (monthly.month, monthly.requests, monthly.errors, monthly.active_days) == (dt.date(2024, 3, 1), 15, 1, 2)
     assert (monthly.first_day, monthly.last_day) == (dt.date(2024, 3, 4), dt.date(2024, 3, 5))
     adoption = ObservedAdoption.objects.get()
-    assert (adoption.municipality.code, adoption.service) == ("VAR06", "regix")
+    assert (adoption.municipality.code, adoption.service.code) == ("VAR06", "regix")
     assert (adoption.first_day, adoption.last_day) == (dt.date(2024, 3, 4), dt.date(2024, 3, 5))
     assert batch.sha256
     assert batch.size > 0

@@ -17,4 +17,4 @@ class ImportBatchAdmin(admin.ModelAdmin):
 class ObservedAdoptionAdmin(admin.ModelAdmin):
     list_display = ["municipality", "service", "first_day", "last_day"]
     list_filter = ["service"]
-    list_select_related = ["municipality"]
+    list_select_related = ["municipality", "service"]

@@ -3,10 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from adoption.choices import ServiceCode
+
 
 class Kind(models.TextChoices):
-    REGIX = "regix", _("RegiX queries")
-    SEOS = "seos", _("SEOS documents")
+    """A usage file's kind: the service whose use it reports (its code)."""
+
+    REGIX = ServiceCode.REGIX.value, _("RegiX queries")
+    SEOS = ServiceCode.SEOS.value, _("SEOS documents")
 
 
 class Status(models.TextChoices):
@@ -21,8 +25,3 @@ class Door(models.TextChoices):
     UPLOAD = "upload", _("Upload page")
     API = "api", _("API")
     CLI = "cli", _("Command line")
-
-
-# Observed adoption is keyed by the service's code string, the same codes the adoption app uses.
-SERVICE_REGIX = "regix"
-SERVICE_SEOS = "seos"

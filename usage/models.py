@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
+
 from .choices import Door, Kind, Status
 
 
@@ -22,13 +24,7 @@ class ImportBatchQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ImportBatchQuerySet:
         """Batches carry every municipality's figures: officers never see them; operators see their own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_ministry or user.is_administrator or user.is_analyst:
-            return self
-        if user.is_operator:
-            return self.filter(uploaded_by=user)
-        return self.none()
+        return policy.batches_scope(user).apply(self, owner="uploaded_by")
 
 
 def batch_upload_to(batch: ImportBatch, filename: str) -> str:
@@ -305,7 +301,16 @@ class ObservedAdoption(models.Model):
         related_name="observed_adoption",
         db_index=False,
     )
-    service = models.CharField(_("service code"), max_length=20, help_text=_("e.g. regix or seos"))
+    # Keyed by the service's code (to_field), in the same column as before: the import's SQL writes codes.
+    service = models.ForeignKey(
+        "adoption.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="service",
+        related_name="observed_adoption",
+        db_index=False,  # the unique key (municipality, service) serves the municipality's lookups
+    )
     first_day = models.DateField(_("first day of use"))
     last_day = models.DateField(_("last day of use"))
 

@@ -29,30 +29,6 @@ from .models import ImportBatch
 logger = logging.getLogger(__name__)
 
 
-def can_view_batches(user) -> bool:
-    """Pages: batches carry every municipality's figures, so officers (and operators) never see them."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_ministry or user.is_administrator or user.is_analyst
-
-
-def can_upload_on_page(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_ministry or user.is_administrator
-
-
-def can_upload(user) -> bool:
-    """The API: ministry staff, administrators, and the operators' systems (which can only upload)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_ministry or user.is_administrator or user.is_operator
-
-
-def can_reprocess(user) -> bool:
-    return user.is_authenticated and user.is_administrator
-
-
 def receive_file(
     stream: IO[bytes], *, file_name: str, door: str, kind: str = "", user=None, queue: bool = True
 ) -> ImportBatch:

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from accounts import policy
 from exports.views import TableExportMixin
 
 from . import services
@@ -29,7 +30,7 @@ class BatchAccessMixin(LoginRequiredMixin):
     """Batches hold every municipality's figures: ministry, analysts and administrators only (403)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.can_view_batches(request.user):
+        if request.user.is_authenticated and not policy.can_view_batches(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -46,7 +47,7 @@ class BatchListView(BatchAccessMixin, TableExportMixin, SingleTableMixin, Filter
         return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_upload": services.can_upload_on_page(self.request.user)}
+        return {**super().get_context_data(**kwargs), "can_upload": policy.can_upload_on_page(self.request.user)}
 
 
 class BatchDetailView(LoginRequiredMixin, DetailView):
@@ -56,7 +57,7 @@ class BatchDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "batch"
 
     def get_object(self, queryset=None) -> ImportBatch:
-        if not services.can_view_batches(self.request.user):
+        if not policy.can_view_batches(self.request.user):
             raise Http404
         return get_object_or_404(
             ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by"), pk=self.kwargs["pk"]
@@ -67,7 +68,7 @@ class BatchDetailView(LoginRequiredMixin, DetailView):
         table = RejectedRowTable(self.object.rejected_rows.all())
         RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
         context["rejected_table"] = table
-        context["can_reprocess"] = services.can_reprocess(self.request.user)
+        context["can_reprocess"] = policy.can_reprocess_batches(self.request.user)
         return context
 
 
@@ -102,7 +103,7 @@ class ReprocessView(BatchDetailView):
 
     def post(self, request, *args, **kwargs):
         batch = self.get_object()
-        if not services.can_reprocess(request.user):
+        if not policy.can_reprocess_batches(request.user):
             raise PermissionDenied
         if services.reprocess(batch):
             messages.success(request, _("Batch #%(id)d is queued to be processed again.") % {"id": batch.pk})
@@ -118,7 +119,7 @@ class UploadView(LoginRequiredMixin, FormView):
     template_name = "usage/upload.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.can_upload_on_page(request.user):
+        if request.user.is_authenticated and not policy.can_upload_on_page(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

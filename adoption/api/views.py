@@ -12,13 +12,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from accounts.permissions import IsMinistry
-from adoption import access, services
+from accounts import policy
+from accounts.permissions import IsVerifier
+from adoption import services
 from adoption.filters import PendingAdoptionFilterSet
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from adoption.services import ServiceStatus
 from municipalities.api.views import MUNICIPALITY_FILTERS
 from municipalities.filters import MunicipalityFilterSet
+from municipalities.models import Municipality
 
 from .serializers import (
     AdoptionSerializer,
@@ -75,7 +77,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         adoptions = Adoption.objects.select_related("stage")
         queryset = (
-            access.visible_municipalities(self.request.user)
+            Municipality.objects.visible_to(self.request.user)
             .prefetch_related(Prefetch("adoptions", queryset=adoptions))
             .defer("boundary")
             .order_by("name_bg", "code")
@@ -102,7 +104,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             municipality.statuses = [
                 ServiceStatus(
                     service=s,
-                    stage=by_service[s.pk].stage if s.pk in by_service else next(iter(s.stages.all())),
+                    stage=by_service[s.pk].stage if s.pk in by_service else s.first_stage(),
                     adoption=by_service.get(s.pk),
                 )
                 for s in all_services
@@ -123,7 +125,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(self.get_serializer(municipality).data)
 
     def _writable_municipality(self, check):
-        municipality = get_object_or_404(access.visible_municipalities(self.request.user), code=self.kwargs["code"])
+        municipality = get_object_or_404(Municipality.objects.visible_to(self.request.user), code=self.kwargs["code"])
         if not check(self.request.user, municipality):
             raise PermissionDenied()
         return municipality
@@ -137,7 +139,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def changes(self, request, code=None):
         """Declare a new stage (officers of this municipality and ministry staff)."""
-        municipality = self._writable_municipality(access.can_edit)
+        municipality = self._writable_municipality(policy.can_change_declarations_of)
         data = _valid(StageChangeInputSerializer, request)
         try:
             adoption = services.change_stage(
@@ -166,7 +168,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         Officers of this municipality and ministry staff; 404 when the municipality has no
         declaration for the service.
         """
-        municipality = self._writable_municipality(access.can_edit)
+        municipality = self._writable_municipality(policy.can_change_declarations_of)
         data = _valid(ConfirmInputSerializer, request)
         adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
         return Response(AdoptionSerializer(services.confirm(request.user, adoption, data["comment"])).data)
@@ -180,7 +182,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def verify(self, request, code=None):
         """Ministry staff verify (approve=true) or reject a declaration, with a comment; others get 403."""
-        municipality = self._writable_municipality(lambda user, _m: access.can_verify(user))
+        municipality = self._writable_municipality(lambda user, _m: policy.can_verify_changes(user))
         data = _valid(VerifyInputSerializer, request)
         adoption = get_object_or_404(Adoption, municipality=municipality, service=data["service"])
         adoption = services.verify(request.user, adoption, data["approve"], data["comment"])
@@ -202,7 +204,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Declarations waiting for the ministry's verification: the pending page's queue as an API."""
 
-    permission_classes = [IsMinistry]
+    permission_classes = [IsVerifier]
     serializer_class = PendingAdoptionSerializer
     filterset_class = PendingAdoptionFilterSet
     # The queue's order is fixed (oldest first), as on the page: no ?ordering=.

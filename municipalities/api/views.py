@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from adoption.access import visible_municipalities
 from adoption.models import Adoption
 from municipalities.choices import PopulationBand
 from municipalities.filters import MunicipalityFilterSet, ProvinceFilterSet
@@ -57,7 +56,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Declared stages only of municipalities the user may see (one prefetch query, none for anonymous).
-        declared = Adoption.objects.filter(municipality__in=visible_municipalities(self.request.user))
+        declared = Adoption.objects.visible_to(self.request.user)
         stages = Prefetch(
             "adoptions",
             queryset=declared.select_related("service", "stage").order_by("service__order", "service__code"),

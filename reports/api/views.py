@@ -6,9 +6,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 
-from accounts.permissions import is_reader
-from adoption.access import visible_municipalities
+from accounts import policy
 from core.filters import OrderingFilter
+from municipalities.models import Municipality
 
 from ..filters import AdoptionMatrixFilterSet, UsageReportFilterSet
 from ..queries import USAGE_COLUMNS
@@ -19,7 +19,7 @@ class IsReader(permissions.BasePermission):
     """Analysts, ministry staff, administrators and officers (who see their own municipality)."""
 
     def has_permission(self, request, view) -> bool:
-        return is_reader(request.user)
+        return policy.can_view_reports(request.user)
 
 
 class ReportAPIView(generics.ListAPIView):
@@ -29,7 +29,7 @@ class ReportAPIView(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated, IsReader]
 
     def get_queryset(self):
-        return visible_municipalities(self.request.user).defer("boundary")
+        return Municipality.objects.visible_to(self.request.user).defer("boundary")
 
 
 @extend_schema(tags=["reports"])

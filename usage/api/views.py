@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts import policy
 from usage import services
 from usage.choices import Door, Kind, Status
 from usage.filters import ImportBatchFilterSet
@@ -24,10 +25,10 @@ class BatchPermission(permissions.BasePermission):
         if not user.is_authenticated:
             return False
         if view.action == "create":
-            return services.can_upload(user)
+            return policy.can_upload_files(user)
         if view.action == "reprocess":
-            return services.can_reprocess(user)
-        return services.can_view_batches(user) or user.is_operator
+            return policy.can_reprocess_batches(user)
+        return policy.can_use_batch_api(user)
 
 
 BATCH_FILTERS = [

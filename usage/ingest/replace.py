@@ -4,7 +4,7 @@ the observed adoption of the touched municipalities."""
 
 from __future__ import annotations
 
-from ..choices import SERVICE_REGIX, SERVICE_SEOS, Kind
+from ..choices import Kind
 from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
 
 
@@ -71,7 +71,9 @@ def _replace_from_stage(cursor, kind: str, sql: dict[str, str]) -> tuple[int | N
 def _refresh_adoption(cursor, kind: str) -> None:
     """First and last day of use of the touched municipalities, from their monthly rollups."""
     service, monthly = (
-        (SERVICE_REGIX, "usage_regixmonthlyusage") if kind == Kind.REGIX else (SERVICE_SEOS, "usage_seosmonthlyusage")
+        (Kind.REGIX.value, "usage_regixmonthlyusage")
+        if kind == Kind.REGIX
+        else (Kind.SEOS.value, "usage_seosmonthlyusage")
     )
     touched = f"SELECT DISTINCT m FROM {GROUPS}"
     cursor.execute(
