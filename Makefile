@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE ?= /usr/bin/soffice
 
-.PHONY: run test lint venv services chromium messages clean vendor
+.PHONY: run test lint venv services chromium libreoffice messages clean vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +44,16 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+## Debian's LibreOffice Calc: the export tests open "CSV for Excel" with it, headless, as a spreadsheet would.
+libreoffice:
+	@if [ ! -x $(SOFFICE) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "LibreOffice is missing: run 'sudo apt-get install libreoffice-calc'" >&2; exit 1; fi; \
+	  echo "Installing Debian's libreoffice-calc ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; \
+	fi
+
 ## Set up everything and run the whole test suite against PostgreSQL and Redis.
-test: venv services chromium
+test: venv services chromium libreoffice
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 
 lint: venv

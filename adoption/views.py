@@ -14,13 +14,11 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from accounts.permissions import MinistryRequiredMixin, is_reader
-from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
 from . import access, services
@@ -182,7 +180,7 @@ class ContactUpdateView(MunicipalityWriteMixin, FormView):
         return super().form_valid(form)
 
 
-class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
+class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """Every declaration the user may see, filtered; `?_export=excel|csv|xlsx` downloads the view.
 
     Ministry staff and analysts see all municipalities, officers their own; operators 403.
@@ -191,7 +189,6 @@ class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, F
     table_class = AdoptionTable
     filterset_class = AdoptionFilterSet
     template_name = "adoption/adoption_list.html"
-    export_name = gettext_lazy("declared adoption")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_reader(request.user):

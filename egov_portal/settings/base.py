@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # `?_export=` on pages that registered an export source (exports/registry.py).
+    "exports.middleware.ExportMiddleware",
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
