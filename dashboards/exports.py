@@ -54,7 +54,7 @@ class ProvinceTableExport(DashboardExport):
     def result(self):
         return cached("province_table", (self.as_of,), lambda: province_table(self.as_of))
 
-    def make_table(self, data):
+    def make_table(self, data, **kwargs):
         result = self.result
         return ProvinceAdoptionTable(
             data, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
@@ -84,5 +84,6 @@ class MunicipalityTableExport(DashboardExport):
             )
         return rows
 
-    def make_table(self, data):
-        return MunicipalityAdoptionTable(data, services=self.result.services, observed_codes=set(USAGE_ROLLUPS))
+    def make_table(self, data, **kwargs):
+        observed = set(USAGE_ROLLUPS)
+        return MunicipalityAdoptionTable(data, services=self.result.services, observed_codes=observed, **kwargs)

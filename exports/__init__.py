@@ -16,12 +16,12 @@ from typing import Any
 
 from .registry import register
 
-__all__ = ["ExportSource", "TableExport", "register"]
+__all__ = ["ExportSource", "QueryExport", "TableExport", "register"]
 
 
 def __getattr__(name: str) -> Any:
     # The source classes import django-tables2, which reads settings: load them on first use.
-    if name in {"ExportSource", "TableExport", "PERCENT"}:
+    if name in {"ExportSource", "TableExport", "QueryExport", "PERCENT"}:
         from . import formats, sources
 
         return getattr(formats if name == "PERCENT" else sources, name)
