@@ -47,7 +47,9 @@ def serve(request: HttpRequest, source_class: type[ExportSource], kwargs: dict, 
     source.check_access()  # PermissionDenied, Http404, BadRequest: the branded error pages
     try:
         estimate = source.estimated_rows()
-        if estimate is not None and estimate > settings.EXPORT_ASYNC_THRESHOLD_ROWS and request.user.is_authenticated:
+        if estimate is not None and estimate > settings.EXPORT_ASYNC_THRESHOLD_ROWS:
+            if not request.user.is_authenticated:  # the finished file is announced by e-mail
+                return redirect_to_login(request.get_full_path())
             return start_job(request, source, Flavour(flavour), estimate)
         return respond(request, source, Flavour(flavour))
     except Exception:
