@@ -29,6 +29,8 @@ from .tasks import run_export_job
 logger = logging.getLogger(__name__)
 
 TRIGGER = "_export"  # ?_export=excel|csv|xlsx on a page that registered a source
+# CSV written before the response starts: all of a small file, the first chunk of a big one.
+BUFFER_BYTES = 1024 * 1024
 
 
 def serve(request: HttpRequest, source_class: type[ExportSource], kwargs: dict, flavour: str | None) -> HttpResponse:
@@ -86,17 +88,34 @@ def respond(request: HttpRequest, source: ExportSource, flavour: Flavour) -> Htt
         )
         response["X-Row-Count"] = str(stats.rows)
         return response
-    chunks = source.csv_chunks(flavour)
-    first = next(chunks, b"")  # runs the query: it fails here, before a status is sent
-    response = StreamingHttpResponse(_primed(first, chunks), content_type=CONTENT_TYPES[flavour])
+    stats = ExportStats()
+    body = _written_ahead(source.csv_chunks(flavour, stats))
+    response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[flavour])
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    if isinstance(body, list):  # complete: the count is known (a streamed file's is not, yet)
+        response["X-Row-Count"] = str(stats.rows)
     return response
 
 
-def _primed(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunk already written, then the others; closing it closes the cursor's generator."""
+def _written_ahead(chunks: Iterator[bytes]) -> list[bytes] | Iterator[bytes]:
+    """The chunks written before the response starts: at least the first (which runs the query),
+    up to BUFFER_BYTES. A file that fits is complete before its status is sent (and holds no
+    cursor open); a bigger one streams on from the open cursor."""
+    written: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        written.append(chunk)
+        size += len(chunk)
+        if size > BUFFER_BYTES:
+            return _primed(written, chunks)
+    return written
+
+
+def _primed(written: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks already written, then the others; closing it closes the cursor's generator."""
     try:
-        yield first
+        yield from written
+        written.clear()
         yield from rest
     finally:
         close = getattr(rest, "close", None)

@@ -130,6 +130,7 @@ def test_a_csv_export_streams_from_a_server_side_cursor_in_chunks(client, monkey
     import psycopg
 
     monkeypatch.setattr("exports.formats.ROWS_PER_CHUNK", 10)
+    monkeypatch.setattr("exports.downloads.BUFFER_BYTES", 0)  # stream after the first chunk
     fetches: list[int] = []
     cursors = []
     chunked_cursor = connection.chunked_cursor
