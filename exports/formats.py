@@ -131,7 +131,10 @@ def csv_chunks(
     dialect = DIALECTS[Flavour(flavour)]
     text = text_formatter(flavour)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.lineterminator)
+    # Python's csv quotes a field only for the characters of its own line end: writing CRLF and
+    # turning it into LF afterwards (plain CSV) keeps a lone CR inside a value quoted.
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+    ends = _lf_row_ends if dialect.lineterminator == "\n" else _same_text
     if dialect.bom:
         buffer.write(BOM)
     writer.writerow([neutralise(str(cell)) for cell in header])
@@ -140,14 +143,27 @@ def csv_chunks(
         writer.writerow([text(cell) for cell in row])
         count += 1
         if count % ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue().encode("utf-8")
+            yield ends(buffer.getvalue()).encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
             if stats is not None:
                 stats.rows = count
     if stats is not None:
         stats.rows = count
-    yield buffer.getvalue().encode("utf-8")
+    yield ends(buffer.getvalue()).encode("utf-8")
+
+
+def _same_text(text: str) -> str:
+    return text
+
+
+def _lf_row_ends(text: str) -> str:
+    """CRLF row ends → LF, leaving CRLF inside quoted values; a chunk holds whole rows."""
+    if '"' not in text:
+        return text.replace("\r\n", "\n")
+    parts = text.split('"')
+    parts[::2] = [part.replace("\r\n", "\n") for part in parts[::2]]  # the parts outside quotes
+    return '"'.join(parts)
 
 
 def csv_header_bytes(header: Sequence[Any], flavour: str) -> bytes:
