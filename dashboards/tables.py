@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from adoption.models import Service
+from core.numbers import round_half_up
 
 from .queries import MunicipalityRow, ProvinceRow
 
@@ -174,7 +175,7 @@ class ShareColumn(tables.Column):
 
     def value(self, record: ProvinceRow):
         share = record.share(self.code)
-        return None if share is None else round(share, 3)
+        return None if share is None else round_half_up(share, 3)  # 0.989: 98,9 % in a percent cell
 
 
 def _percent(share: float | None) -> str:
