@@ -108,4 +108,4 @@ def test_operators_rejected_rows_are_neutralised(client, analyst, tmp_path):
     client.force_login(analyst)
     response = client.get(reverse("exports:source", args=["usage-rejected-rows"]), {"batch": batch.pk})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
-    assert rows[1] == ["2", "'=HYPERLINK(\"http://evil.example\",\"x\"),VAR06", "'-bad date"]
+    assert rows[1] == ["2", '\'=HYPERLINK("http://evil.example","x"),VAR06', "'-bad date"]

@@ -15,8 +15,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from exports.choices import XLSX_MAX_DATA_ROWS
-
 LIST_URL = reverse("municipalities:list")
 HEADER_BG = [
     "Код",
