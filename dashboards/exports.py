@@ -36,6 +36,8 @@ class DashboardExport(exports.TableExport):
 
     @property
     def as_of(self):
+        if not self.as_of_form.is_valid():
+            raise BadRequest("Invalid as_of date.")
         return self.as_of_form.cleaned_data["as_of"]
 
     def name_parts(self) -> list[str]:
