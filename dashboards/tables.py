@@ -107,6 +107,16 @@ class MunicipalityAdoptionTable(tables.Table):
     def render_seos_documents(self, value: int) -> str:
         return _grouped(value)
 
+    # The files carry the numbers themselves ("8 681" on screen is 8681 in a cell).
+    def value_population(self, value: int) -> int:
+        return value
+
+    def value_regix_requests(self, value: int) -> int:
+        return value
+
+    def value_seos_documents(self, value: int) -> int:
+        return value
+
 
 class ProvinceAdoptionTable(tables.Table):
     name = tables.Column(verbose_name=_("Province"), footer=_("Bulgaria"))

@@ -69,6 +69,17 @@ def test_the_provinces_xlsx_has_numbers_percent_cells_a_frozen_filtered_header_a
     assert all(width <= 60 for width in widths.values())
 
 
+def test_the_municipalities_tables_xlsx_has_numbers_where_the_page_groups_digits(client, ministry_user, declarations):
+    client.force_login(ministry_user)
+    sheet = workbook(client.get(reverse("dashboards:municipalities"), {"_export": "xlsx"})).active
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column(sheet, "Код")).value == "VAR06")
+    population = sheet.cell(row, column(sheet, "Население"))
+    assert population.data_type == "n"
+    assert population.value > 300_000  # 8 681-style grouped text on screen, a number here
+    used = sheet.cell(row, column(sheet, "СЕОС: използвана в периода"))
+    assert (used.data_type, used.value) == ("n", 0)  # a flag a spreadsheet can sum
+
+
 def test_the_adoption_lists_xlsx_has_real_dates_and_codes_next_to_labels(client, analyst, declarations):
     client.force_login(analyst)
     sheet = workbook(client.get(reverse("adoption:list"), {"_export": "xlsx"})).active
