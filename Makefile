@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE ?= /usr/bin/soffice
 
 PORT ?= 8000
 
-.PHONY: run dev test test-embedded lint venv services chromium messages clean vendor
+.PHONY: run dev test test-embedded lint venv services chromium libreoffice messages clean vendor
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +42,17 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+## Debian's LibreOffice Calc: the export tests open "CSV for Excel" with it, headless, as a spreadsheet would.
+libreoffice:
+	@if [ ! -x $(SOFFICE) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "LibreOffice is missing: run 'sudo apt-get install libreoffice-calc'" >&2; exit 1; fi; \
+	  echo "Installing Debian's libreoffice-calc ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; \
+	fi
+
 ## Set up everything, run the lint, then the whole test suite against PostgreSQL and Redis, then the
 ## demo walk on the embedded PostgreSQL of the quick start.
-test: venv services chromium lint
+test: venv services chromium libreoffice lint
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest
 	@$(MAKE) --no-print-directory test-embedded
 

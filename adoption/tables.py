@@ -59,6 +59,7 @@ class AdoptionTable(tables.Table):
     municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code")
     province = tables.Column(verbose_name=_("Province"), accessor="municipality__province__code", visible=False)
     service = tables.Column(verbose_name=_("Service"), accessor="service__code", order_by=("service__order",))
+    service_code = tables.Column(verbose_name=_("Service code"), accessor="service__code", visible=False)
     stage = tables.Column(
         verbose_name=_("Stage"), accessor="stage__name_bg", order_by=("service__order", "stage__order")
     )
@@ -77,6 +78,7 @@ class AdoptionTable(tables.Table):
             "municipality_code",
             "province",
             "service",
+            "service_code",
             "stage",
             "stage_code",
             "adopted",

@@ -16,14 +16,12 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from accounts import policy
 from accounts.permissions import PolicyRequiredMixin
-from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
 from . import services
@@ -192,7 +190,7 @@ class ContactUpdateView(MunicipalityWriteMixin, FormView):
         return super().form_valid(form)
 
 
-class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
+class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """Every declaration the user may see, filtered; `?_export=excel|csv|xlsx` downloads the view.
 
     Ministry staff and analysts see all municipalities, officers their own; operators 403.
@@ -201,7 +199,6 @@ class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, F
     table_class = AdoptionTable
     filterset_class = AdoptionFilterSet
     template_name = "adoption/adoption_list.html"
-    export_name = gettext_lazy("declared adoption")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not policy.can_view_declarations(request.user):

@@ -1,1 +1,1 @@
-"""Benchmarks. `bench` is also a tiny Django app (an unmanaged model) that only bench/settings.py installs."""
+"""Benchmarks: scripts run by hand against a database of their own (see docs/)."""

@@ -1,246 +1,294 @@
-"""Export benchmark: N usage rows as CSV through the portal's HTTP endpoint vs PostgreSQL COPY.
+"""Export benchmark on the product's own endpoints, each against `COPY (the same query) TO STDOUT`.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench .venv/bin/python bench/export.py [N]
+    createdb -h 127.0.0.1 -U postgres egov_bench_export
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench_export \\
+        .venv/bin/python bench/export.py --rows 1000000 5000000 --repeat 3
 
-1. Creates and fills `bench_usage` (N rows, default 5,000,000) with generate_series, unless it
-   already holds exactly N rows.
-2. Times `COPY (the same query) TO STDOUT` through psql, read here in 1 MB blocks: the reference.
-3. For each writer of the exports app (COPY-based, then Python's csv module through
-   django-tables2), starts a fresh gunicorn worker on 127.0.0.1, downloads the export over HTTP,
-   checks the row count, and reads the worker's peak memory (VmHWM in /proc/PID/status).
-   COPY and the COPY writer run --repeat times (default 2) and the best rate counts.
-4. Prints rows per second, the ratio to COPY and the peak memory; exits 1 if the COPY-based
-   endpoint misses the targets (half of COPY's rate, peak memory under 200 MB).
-
-The whole run takes about a minute on the 2-core machine for 5,000,000 rows. --python-rows
-limits the Python writer's run (the slow one; its rate does not depend on the row count);
-0 skips it.
+1. Migrates the database and imports the reference data (once), and signs in a bench analyst.
+2. Per size N: fills the RegiX monthly rollups with N rows (month × municipality × query type),
+   so the usage report by query type has exactly N rows.
+3. Starts gunicorn (1 worker, production settings, DEBUG off) and, --repeat times each:
+   - times `COPY (the endpoint's own SQL) TO STDOUT` through psql (libpq's C loop), read here in
+     1 MB blocks, as the reference;
+   - downloads the endpoint's plain CSV over HTTP and checks its row count.
+   The endpoints: the usage report (N rows), the adoption list and the municipalities table
+   (their real sizes: one row per municipality × service, and 265 rows; no data model gives
+   them millions). The municipalities table is computed in Python (the stage on a date comes
+   from the history), so it has no single SQL query to COPY: its rate is reported, ungraded.
+4. Reads the worker's peak memory (VmHWM) after each size, prints a table with the median,
+   min and max of the runs, and ends with one JSON line of figures, targets and whether met:
+   the usage report's CSV at >= 0.5x COPY's rate at every size, the worker's peak under 200 MB
+   and flat (the largest size's peak within 20% of the smallest's).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
+import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 TARGET_RATIO = 0.5
 TARGET_PEAK_MB = 200
-SELECT = "SELECT month, municipality_code, register_code, query_type, requests, errors FROM bench_usage"
+TARGET_FLAT = 1.2  # the biggest size's peak at most 20% above the smallest's
+SETTINGS = "egov_portal.settings.production"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": SETTINGS,
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "SECURE_SSL_REDIRECT": "false",  # loopback HTTP
+    "EXPORT_ASYNC_THRESHOLD_ROWS": str(10**12),  # every benchmarked export streams in the request
+}
 
-CREATE = """
-DROP TABLE IF EXISTS bench_usage;
-CREATE TABLE bench_usage (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    month date NOT NULL,
-    municipality_code text NOT NULL,
-    register_code text NOT NULL,
-    query_type text NOT NULL,
-    requests integer NOT NULL,
-    errors integer NOT NULL
-);
-"""
 FILL = """
-INSERT INTO bench_usage (month, municipality_code, register_code, query_type, requests, errors)
-SELECT (date '2021-01-01' + (g %% 60) * interval '1 month')::date,
-       (ARRAY['VAR', 'SOF', 'PDV', 'BGS', 'RSE'])[1 + g %% 5] || lpad((g %% 53)::text, 2, '0'),
-       'RG' || (g %% 40),
-       'Справка за ' || (ARRAY['лице', 'адрес', 'фирма', 'имот', 'МПС'])[1 + g %% 5] || ' № ' || (g %% 97),
-       (g * 7919) %% 100000,
-       (g * 31) %% 50
-FROM generate_series(1::bigint, %s::bigint) AS g;
+INSERT INTO usage_regixmonthlyusage (month, municipality_id, query_type_id, requests, errors, active_days)
+SELECT (date '1990-01-01' + (g / (m.n * q.n)) * interval '1 month')::date,
+       m.ids[1 + g %% m.n], q.ids[1 + (g / m.n) %% q.n], (g * 7919) %% 100000, (g * 31) %% 50, 20
+FROM (SELECT array_agg(id ORDER BY id) AS ids, count(*) AS n FROM municipalities_municipality) AS m,
+     (SELECT array_agg(id ORDER BY id) AS ids, count(*) AS n FROM catalog_querytype) AS q,
+     generate_series(0::bigint, %s::bigint - 1) AS g
 """
 
 
 @dataclass
-class Run:
+class Series:
+    """Runs of one path at one size: rows, seconds per run, bytes."""
+
     name: str
-    rows: int
-    seconds: float
-    bytes: int
-    peak_mb: float | None = None
+    rows: int = 0
+    seconds: list[float] = field(default_factory=list)
 
-    @property
-    def rate(self) -> float:
-        return self.rows / self.seconds
+    def rates(self) -> list[float]:
+        return [self.rows / s for s in self.seconds]  # rows per second of each run
 
-
-def dsn() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("Set DATABASE_URL to the benchmark's PostgreSQL database (it gets a bench_usage table).")
-    return url
+    def summary(self) -> dict:
+        rates = self.rates()
+        return {"rows": self.rows, "median": round(statistics.median(rates)), "min": round(min(rates)), "max": round(max(rates))}
 
 
-def prepare(rows: int) -> None:
-    with psycopg.connect(dsn(), autocommit=True) as conn:
-        have = conn.execute("SELECT to_regclass('bench_usage') IS NOT NULL").fetchone()[0]
-        if have and conn.execute("SELECT count(*) FROM bench_usage").fetchone()[0] == rows:
-            print(f"bench_usage already holds {rows:,} rows")
+def django_setup() -> None:
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+
+
+def prepare_database() -> str:
+    """Migrate, import the reference data if missing; return the bench analyst's session key."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from adoption.models import Adoption
+    from municipalities.models import Municipality
+
+    call_command("migrate", verbosity=0)
+    if Municipality.objects.count() < 265:
+        call_command("import_ekatte", str(settings.REFERENCE_DATA_DIR), verbosity=0)
+        call_command("import_regix_catalog", verbosity=0)
+    if not Adoption.objects.exists():  # the adoption list's rows: every municipality × service
+        call_command("seed_demo_adoption", verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(username="bench-analyst", defaults={"role": "analyst"})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def fill(rows: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM usage_regixmonthlyusage")
+        if cursor.fetchone()[0] == rows:
+            print(f"the RegiX rollups already hold {rows:,} rows")
             return
         started = time.perf_counter()
-        conn.execute(CREATE)
-        conn.execute(FILL, [rows])
-        conn.execute("VACUUM ANALYZE bench_usage")
-        print(f"filled bench_usage with {rows:,} rows in {time.perf_counter() - started:.1f} s")
+        cursor.execute("TRUNCATE usage_regixmonthlyusage")
+        cursor.execute(FILL, [rows])
+        cursor.execute("VACUUM ANALYZE usage_regixmonthlyusage")
+        print(f"filled the RegiX rollups with {rows:,} rows in {time.perf_counter() - started:.1f} s")
 
 
-def copy_reference(rows: int) -> Run:
-    """COPY (query) TO STDOUT as the export's CSV for Excel asks for it, through psql (libpq's C loop).
+def endpoint_sql(page: str, query: dict) -> str | None:
+    """The SQL that the endpoint's registered export source runs, parameters inlined."""
+    import psycopg
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.http import QueryDict
 
-    The output is read here in 1 MB blocks, as the HTTP downloads are, and dropped.
-    """
-    statement = f"COPY ({SELECT}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')"
+    from exports import registry
+    from exports.sources import SQLRows
+
+    user = get_user_model().objects.get(username="bench-analyst")
+    source = registry.for_page(page)(user, QueryDict(urlencode(query)))
+    source.check_access()
+    rows = source.sql if getattr(source, "copy", False) else None
+    if rows is None and source.queryset is None:
+        return None
+    rows = rows or SQLRows.from_queryset(source.queryset)
+    connection.ensure_connection()
+    return psycopg.ClientCursor(connection.connection).mogrify(rows.sql, rows.params)
+
+
+def copy_reference(sql: str) -> tuple[float, int]:
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
     started = time.perf_counter()
-    psql = subprocess.Popen(["psql", "--no-psqlrc", "-X", "-q", dsn(), "-c", statement], stdout=subprocess.PIPE)  # noqa: S603, S607
-    size = lines = 0
+    psql = subprocess.Popen(  # noqa: S603 - a fixed command line
+        ["psql", "--no-psqlrc", "-X", "-q", os.environ["DATABASE_URL"], "-c", statement],  # noqa: S607
+        stdout=subprocess.PIPE,
+    )
+    lines = 0
     while block := psql.stdout.read(1 << 20):
-        size += len(block)
         lines += block.count(b"\n")
     if psql.wait() != 0:
         raise RuntimeError("psql COPY failed")
-    seconds = time.perf_counter() - started
-    assert lines == rows, f"COPY gave {lines} rows, expected {rows}"
-    return Run("PostgreSQL COPY TO STDOUT (psql)", rows, seconds, size)
+    return time.perf_counter() - started, lines
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Server:
+    """One gunicorn worker with the production settings; its peak memory is the export's."""
 
+    def __init__(self, session_key: str):
+        self.session_key = session_key
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            [sys.executable, "-m", "gunicorn", "egov_portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "1", "--timeout", "900", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        self.worker = self._worker_pid(time.time() + 60)
+        self._wait_for_port(time.time() + 60)
 
-def worker_pid(master: int, deadline: float) -> int:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    while time.time() < deadline:
-        pids = children.read_text().split() if children.exists() else []
-        if pids:
-            return int(pids[0])
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn started no worker")
+    def _worker_pid(self, deadline: float) -> int:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        while time.time() < deadline:
+            pids = children.read_text().split() if children.exists() else []
+            if pids:
+                return int(pids[0])
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn started no worker")
 
+    def _wait_for_port(self, deadline: float) -> None:
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not answer")
 
-def peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
-
-
-def serve_and_download(name: str, path: str, flavour: str, expected_rows: int | None, limit: int | None) -> Run:
-    """A fresh gunicorn worker per writer, so each VmHWM is that writer's own peak."""
-    port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(  # noqa: S603 - a fixed command line
-        [sys.executable, "-m", "gunicorn", "egov_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--timeout", "900", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        pid = worker_pid(server.pid, time.time() + 30)
-        wait_for(port)
-        idle_mb = peak_mb(pid)
-        query = {"_export": flavour} | ({"limit": limit} if limit is not None else {})
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    def download(self, path: str, query: dict) -> tuple[float, int]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=900)
         started = time.perf_counter()
-        conn.request("GET", f"{path}?{urlencode(query)}")
+        conn.request("GET", f"{path}?{urlencode(query)}", headers={"Cookie": f"sessionid={self.session_key}"})
         response = conn.getresponse()
         if response.status != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status}: {response.read()[:500]!r}")
-        stated = int(response.getheader("X-Row-Count"))
-        size = lines = 0
+            raise RuntimeError(f"{path}: HTTP {response.status}: {response.read()[:300]!r}")
+        lines = 0
         while block := response.read(1 << 20):
-            size += len(block)
             lines += block.count(b"\n")
-        seconds = time.perf_counter() - started
-        rows = lines - 1  # the header
-        assert rows == stated, f"{name}: {rows} rows in the body, X-Row-Count says {stated}"
-        if expected_rows is not None:
-            assert rows == expected_rows, f"{name}: {rows} rows, expected {expected_rows}"
-        run = Run(name, rows, seconds, size, peak_mb(pid))
-        print(f"  {name}: worker at {idle_mb:.0f} MB before the request")
-        return run
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        return time.perf_counter() - started, lines - 1  # the header
+
+    def peak_mb(self) -> float:
+        for line in Path(f"/proc/{self.worker}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
 
 
-def wait_for(port: int) -> None:
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer")
+ENDPOINTS = [
+    # (name, page, path, filters): the usage report by query type has one row per rollup row
+    ("usage report", "reports:usage", "/reports/usage/", {"service": "regix", "by": "query_type"}),
+    ("adoption list", "adoption:list", "/adoption/", {}),
+    ("municipalities table", "dashboards:municipalities", "/dashboards/municipalities/", {}),
+]
 
 
-def best(runs: list[Run]) -> Run:
-    """The fastest run, with the highest peak memory seen in any of them."""
-    fastest = max(runs, key=lambda run: run.rate)
-    peaks = [run.peak_mb for run in runs if run.peak_mb is not None]
-    fastest.peak_mb = max(peaks) if peaks else None
-    return fastest
-
-
-def report(reference: Run, runs: list[Run]) -> None:
-    print()
-    print(f"{'path':<38} {'rows':>11} {'seconds':>8} {'rows/s':>11} {'MB/s':>7} {'vs COPY':>8} {'peak MB':>8}")
-    for run in [reference, *runs]:
-        ratio = run.rate / reference.rate
-        peak = f"{run.peak_mb:.0f}" if run.peak_mb is not None else "-"
-        print(
-            f"{run.name:<38} {run.rows:>11,} {run.seconds:>8.1f} {run.rate:>11,.0f} "
-            f"{run.bytes / run.seconds / 1e6:>7.1f} {ratio:>8.2f} {peak:>8}"
-        )
+def measure(server: Server, repeat: int) -> dict[str, tuple[Series, Series | None]]:
+    results = {}
+    for name, page, path, filters in ENDPOINTS:
+        sql = endpoint_sql(page, filters)
+        http_runs, copy_runs = Series(f"{name}, portal CSV"), Series(f"{name}, COPY") if sql else None
+        for _ in range(repeat):
+            if copy_runs is not None:
+                seconds, lines = copy_reference(sql)
+                copy_runs.rows = lines
+                copy_runs.seconds.append(seconds)
+            seconds, rows = server.download(path, {**filters, "_export": "csv"})
+            http_runs.rows = rows
+            http_runs.seconds.append(seconds)
+        if copy_runs is not None and copy_runs.rows != http_runs.rows:
+            raise RuntimeError(f"{name}: COPY gave {copy_runs.rows} rows, the download {http_runs.rows}")
+        results[name] = (http_runs, copy_runs)
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rows", nargs="?", type=int, default=5_000_000)
-    parser.add_argument(
-        "--python-rows", type=int, default=None, help="rows for the Python writer (default: all; 0: skip)"
-    )
-    parser.add_argument("--repeat", type=int, default=2, help="runs of COPY and the COPY writer; the best counts")
-    parser.add_argument("--flavour", default="excel", choices=["excel", "csv"])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per path and size (the median counts)")
     args = parser.parse_args()
-
-    prepare(args.rows)
-    # Best of --repeat: the machine is shared, and a neighbour's burst should not decide the verdict.
-    reference = best([copy_reference(args.rows) for _ in range(args.repeat)])
-    runs = [
-        best(
-            [
-                serve_and_download("portal HTTP, COPY writer", "/copy/", args.flavour, args.rows, None)
-                for _ in range(args.repeat)
-            ]
-        )
-    ]
-    if args.python_rows != 0:
-        python_rows = min(args.python_rows or args.rows, args.rows)
-        runs.append(
-            serve_and_download("portal HTTP, Python writer", "/python/", args.flavour, python_rows, python_rows)
-        )
-    report(reference, runs)
-    copy_run = runs[0]
-    ok = copy_run.rate >= TARGET_RATIO * reference.rate and copy_run.peak_mb < TARGET_PEAK_MB
-    print()
-    print(
-        f"target: the HTTP export at >= {TARGET_RATIO:.0%} of COPY's rate with a peak under {TARGET_PEAK_MB} MB: "
-        + ("met" if ok else "MISSED")
-    )
-    return 0 if ok else 1
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the benchmark's own PostgreSQL database.")
+    django_setup()
+    session_key = prepare_database()
+    figures: dict = {}
+    print(f"{'path':<42} {'rows':>10} {'median r/s':>11} {'min':>10} {'max':>10} {'vs COPY':>8} {'peak MB':>8}")
+    for size in args.rows:
+        fill(size)
+        server = Server(session_key)
+        try:
+            results = measure(server, args.repeat)
+            peak = server.peak_mb()
+        finally:
+            server.stop()
+        entry: dict = {"peak_rss_mb": round(peak, 1)}
+        for name, (http_runs, copy_runs) in results.items():
+            item = {"portal": http_runs.summary()}
+            if copy_runs is not None:
+                item["copy"] = copy_runs.summary()
+                item["ratio"] = round(item["portal"]["median"] / item["copy"]["median"], 3) if copy_runs.rows else None
+            entry[name] = item
+            for runs in (copy_runs, http_runs):
+                if runs is None:
+                    continue
+                s = runs.summary()
+                ratio = f"{item['ratio']:.2f}" if runs is http_runs and item.get("ratio") else ""
+                print(f"{runs.name:<42} {s['rows']:>10,} {s['median']:>11,} {s['min']:>10,} {s['max']:>10,} {ratio:>8} {peak if runs is http_runs else '':>8}")  # noqa: E501
+        figures[str(size)] = entry
+    ratios = [figures[size]["usage report"]["ratio"] for size in figures]
+    peaks = [figures[size]["peak_rss_mb"] for size in figures]
+    met = {
+        "usage_report_ratio": min(ratios) >= TARGET_RATIO,
+        "peak_rss": max(peaks) < TARGET_PEAK_MB,
+        "flat_memory": max(peaks) <= TARGET_FLAT * min(peaks),
+    }
+    targets = {"ratio": TARGET_RATIO, "peak_rss_mb": TARGET_PEAK_MB, "flat_memory_factor": TARGET_FLAT}
+    print(json.dumps({"figures": figures, "targets": targets, "met": met, "all_met": all(met.values())}))
+    return 0 if all(met.values()) else 1
 
 
 if __name__ == "__main__":

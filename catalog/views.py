@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-
-from exports.views import TableExportMixin
 
 from .filters import QueryTypeFilterSet, RegisterFilterSet
 from .models import Register
@@ -26,29 +23,24 @@ def registers_with_counts():
     )
 
 
-class RegisterListView(TableExportMixin, SingleTableMixin, FilterView):
+class RegisterListView(SingleTableMixin, FilterView):
     """All registers with their query type counts; `?_export=excel|csv|xlsx` downloads the view."""
 
     model = Register
     table_class = RegisterTable
     filterset_class = RegisterFilterSet
     template_name = "catalog/register_list.html"
-    export_name = _("RegiX registers")
 
     def get_queryset(self):
         return registers_with_counts()
 
 
-class RegisterDetailView(TableExportMixin, SingleTableMixin, FilterView):
+class RegisterDetailView(SingleTableMixin, FilterView):
     """One register and its query types."""
 
     table_class = QueryTypeTable
     template_name = "catalog/register_detail.html"
     filterset_class = QueryTypeFilterSet
-    export_name = _("RegiX query types")
-
-    def get_export_name_parts(self) -> list[str]:
-        return [*super().get_export_name_parts(), self.register.code.replace("/", "-")]
 
     def dispatch(self, request, *args, **kwargs):
         self.register = get_object_or_404(registers_with_counts(), code=kwargs["code"])

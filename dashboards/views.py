@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -20,7 +19,6 @@ from django_tables2.views import SingleTableMixin
 
 from accounts import policy
 from adoption.choices import ServiceCode
-from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
 from . import maps
@@ -172,24 +170,12 @@ class MapView(DashboardMixin, TemplateView):
         return context
 
 
-class DashboardTableExportMixin(TableExportMixin):
-    """Exports of a dashboard table: the page's own table (built from the query functions'
-    dataclasses, not a queryset), every row of it, named with the "situation at" date."""
-
-    def get_export_table(self):
-        return RequestConfig(self.request, paginate=False).configure(self.get_table())
-
-    def get_export_name_parts(self) -> list[str]:
-        return [*super().get_export_name_parts(), self.as_of.isoformat()]
-
-
-class ProvinceTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class ProvinceTableView(DashboardMixin, SingleTableMixin, TemplateView):
     """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
 
     template_name = "dashboards/provinces.html"
     dashboard_name = "provinces"
     table_pagination = False
-    export_name = gettext_lazy("provinces")
 
     def get_table(self, **kwargs):
         result = self.cached("province_table", lambda: province_table(self.as_of))
@@ -201,13 +187,12 @@ class ProvinceTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMi
         return table
 
 
-class MunicipalityTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class MunicipalityTableView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
     dashboard_name = "municipalities"
     every_municipality = True
-    export_name = gettext_lazy("municipalities by service")
 
     def get_table(self, **kwargs):
         result = self.cached("municipality_table", lambda: municipality_table(self.as_of))

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = _("Exports")
+
+    def ready(self) -> None:
+        from .registry import autodiscover
+
+        autodiscover()

@@ -1,8 +1,9 @@
-"""Writing rows as CSV for Excel, plain CSV and XLSX, and naming the files.
+"""Writing rows as CSV for Excel, plain CSV and XLSX, and naming the files: the one writer of each.
 
-django-tables2 and tablib build the whole file in memory and write dates and booleans as
-Python's str() does; these writers stream, and write ISO dates, plain integers and
-booleans as words in the user's language.
+Every text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or
+a carriage return) is written as text: with a leading apostrophe in CSV (OWASP's advice), as a
+string cell in XLSX. Numbers stay numbers: plain CSV writes them for scripts (no grouping, a
+decimal point), CSV for Excel with the decimal separator of the user's language, XLSX as numbers.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import chain, islice
 from typing import IO, Any
-from urllib.parse import quote
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.transliteration import transliterate
 
@@ -28,6 +31,16 @@ BOM = "\ufeff"
 # Rows per chunk handed to the web server: big enough to be cheap, small enough to stream.
 ROWS_PER_CHUNK = 1000
 COPY_CHUNK_BYTES = 256 * 1024
+
+# Where a cell that begins with one of these opens in a spreadsheet, it is read as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The export format of a column (a table column's `export_format`, a source's column formats).
+PERCENT = "percent"
+
+
+def neutralise(text: str) -> str:
+    """`=HYPERLINK(...)` → `'=HYPERLINK(...)`: a text cell that no spreadsheet runs as a formula."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 @dataclass(frozen=True)
@@ -71,26 +84,42 @@ def _datetime_text(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def text_formatter():
-    """A function turning one value into CSV text, with the yes/no words of the active language."""
+def _decimal_text(value: float | Decimal) -> str:
+    """Positional notation, never 1e-05, never grouped."""
+    if isinstance(value, float):
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text or "E" in text else text
+    return format(value, "f")
+
+
+def text_formatter(flavour: str = Flavour.CSV):
+    """A function turning one value into CSV text, with the yes/no words of the active language.
+
+    Plain CSV writes a decimal point; CSV for Excel the decimal separator of the user's language
+    (a Bulgarian Excel reads "0.5" as text or a date, "0,5" as a number).
+    """
     yes, no = _words()
+    comma = Flavour(flavour) == Flavour.EXCEL and formats.get_format("DECIMAL_SEPARATOR") == ","
 
     def text(value: Any) -> str:
         if value is None:
             return ""
+        if type(value) is str:
+            return neutralise(value)
         if value is True:
             return yes
         if value is False:
             return no
         if isinstance(value, int):
             return str(int(value))  # never grouped digits
-        if isinstance(value, Decimal):
-            return format(value, "f")
+        if isinstance(value, float | Decimal):
+            number = _decimal_text(value)
+            return number.replace(".", ",") if comma else number
         if isinstance(value, datetime):
             return _datetime_text(value)
         if isinstance(value, date | time):
             return value.isoformat()
-        return str(value)
+        return neutralise(str(value))
 
     return text
 
@@ -100,25 +129,41 @@ def csv_chunks(
 ) -> Iterator[bytes]:
     """Encode the header and rows as CSV of the flavour, ROWS_PER_CHUNK rows per yielded chunk."""
     dialect = DIALECTS[Flavour(flavour)]
-    text = text_formatter()
+    text = text_formatter(flavour)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.lineterminator)
+    # Python's csv quotes a field only for the characters of its own line end: writing CRLF and
+    # turning it into LF afterwards (plain CSV) keeps a lone CR inside a value quoted.
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+    ends = _lf_row_ends if dialect.lineterminator == "\n" else _same_text
     if dialect.bom:
         buffer.write(BOM)
-    writer.writerow([str(cell) for cell in header])
+    writer.writerow([neutralise(str(cell)) for cell in header])
     count = 0
     for row in rows:
-        writer.writerow([cell if type(cell) is str else text(cell) for cell in row])
+        writer.writerow([text(cell) for cell in row])
         count += 1
         if count % ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue().encode("utf-8")
+            yield ends(buffer.getvalue()).encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
             if stats is not None:
                 stats.rows = count
     if stats is not None:
         stats.rows = count
-    yield buffer.getvalue().encode("utf-8")
+    yield ends(buffer.getvalue()).encode("utf-8")
+
+
+def _same_text(text: str) -> str:
+    return text
+
+
+def _lf_row_ends(text: str) -> str:
+    """CRLF row ends → LF, leaving CRLF inside quoted values; a chunk holds whole rows."""
+    if '"' not in text:
+        return text.replace("\r\n", "\n")
+    parts = text.split('"')
+    parts[::2] = [part.replace("\r\n", "\n") for part in parts[::2]]  # the parts outside quotes
+    return '"'.join(parts)
 
 
 def csv_header_bytes(header: Sequence[Any], flavour: str) -> bytes:
@@ -146,10 +191,18 @@ def crlf_line_ends(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield b'"'.join(parts)
 
 
+# Rows read before the sheet is written, to size its columns (write-only sheets set widths first).
+WIDTH_SAMPLE_ROWS = 500
+MAX_COLUMN_WIDTH = 60
+_WIDTHS = {datetime: 19, date: 10, time: 8}
+
+
 def xlsx_cell(value: Any, yes: str, no: str) -> Any:
     """A value as openpyxl should store it: numbers and dates native, booleans as words."""
-    if value is None or isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
+    if value is None or isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a workbook may not hold
     if value is True:
         return yes
     if value is False:
@@ -158,54 +211,105 @@ def xlsx_cell(value: Any, yes: str, no: str) -> Any:
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date | time):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def column_widths(header: Sequence[Any], sample: Sequence[Sequence[Any]], column_formats: Sequence[Any]) -> list[int]:
+    """Widths (in characters) that fit the header and the first rows, capped so no column hides the rest."""
+    widths = [len(str(name)) + 3 for name in header]  # + the autofilter's button
+    for row in sample:
+        for index, value in enumerate(row[: len(widths)]):
+            if value is None:
+                continue
+            if index < len(column_formats) and column_formats[index] == PERCENT:
+                length = 7
+            else:
+                length = _WIDTHS.get(type(value)) or len(value if isinstance(value, str) else str(value))
+            widths[index] = max(widths[index], length + 2)
+    return [min(width, MAX_COLUMN_WIDTH) for width in widths]
 
 
 def write_xlsx(
-    out: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]], title: str, stats: ExportStats | None = None
+    out: IO[bytes],
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    title: str,
+    stats: ExportStats | None = None,
+    column_formats: Sequence[str | None] = (),
 ) -> None:
     """Write a one-sheet workbook in openpyxl's write-only mode (rows go to disk as they come).
 
+    1. Size the columns from the header and the first WIDTH_SAMPLE_ROWS rows.
+    2. A bold header row, frozen, with an autofilter over every written row.
+    3. Numbers and dates as such (percent columns with a percent format); text as string cells,
+       so a value beginning with "=" is never a formula.
     Raises TooManyRowsError before the sheet would overflow: a workbook is never cut short.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
     yes, no = _words()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths(header, sample, column_formats), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append([_string_cell(sheet, neutral_header(name), font=bold) for name in header])
+    percent = {index for index, name in enumerate(column_formats) if name == PERCENT}
     count = 0
-    for row in rows:
+    for row in chain(sample, rows):
         count += 1
         if count > XLSX_MAX_DATA_ROWS:
             sheet.close()  # let openpyxl finish its temporary sheet file before giving up
             raise TooManyRowsError(count, XLSX_MAX_DATA_ROWS)
-        sheet.append([_dated(sheet, xlsx_cell(value, yes, no), WriteOnlyCell) for value in row])
+        sheet.append(
+            [_typed_cell(sheet, xlsx_cell(value, yes, no), index in percent) for index, value in enumerate(row)]
+        )
     if stats is not None:
         stats.rows = count
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     workbook.save(out)
 
 
-def _dated(sheet, value: Any, cell_class) -> Any:
-    """Dates get an ISO number format, so Excel shows 2026-11-24 whatever the user's locale."""
+def neutral_header(name: Any) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", str(name))
+
+
+def _string_cell(sheet, value: str, font=None):
+    """A cell that holds text whatever it begins with (openpyxl would make "=..." a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _typed_cell(sheet, value: Any, percent: bool) -> Any:
+    """Dates get an ISO number format (2026-11-24 in every locale), shares a percent format."""
+    if isinstance(value, str):
+        return _string_cell(sheet, value) if value[:1] in FORMULA_STARTS else value
+    if percent and isinstance(value, int | float | Decimal):
+        return _formatted(sheet, value, "0.0%")
     if isinstance(value, datetime):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return cell
+        return _formatted(sheet, value, "yyyy-mm-dd hh:mm:ss")
     if isinstance(value, date):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
+        return _formatted(sheet, value, "yyyy-mm-dd")
     return value
+
+
+def _formatted(sheet, value: Any, number_format: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -240,8 +344,8 @@ class ExportFilename:
         return latin.encode("ascii", "ignore").decode("ascii") or "export"
 
     def content_disposition(self) -> str:
-        """RFC 6266 / RFC 5987: an ASCII filename plus filename* with the UTF-8 name."""
-        return f"attachment; filename=\"{self.ascii}\"; filename*=UTF-8''{quote(self.unicode, safe='')}"
+        """Django's RFC 6266 header: filename*=utf-8''… for the Cyrillic name."""
+        return content_disposition_header(True, self.unicode)
 
 
 def export_filename(parts: Sequence[str], flavour: str, day: date | None = None) -> ExportFilename:

@@ -22,13 +22,15 @@ class ExportJobQuerySet(models.QuerySet):
 
 
 class ExportJob(models.Model):
-    """One background export: who asked, for which view and filters, and how it went."""
+    """One background export: who asked, for which export source and filters, and how it went."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="export_jobs"
     )
-    view_name = models.CharField(_("view"), max_length=200, help_text=_("The URL name of the exported page."))
-    view_kwargs = models.JSONField(_("view arguments"), default=dict, blank=True)
+    source = models.CharField(
+        _("export source"), max_length=200, help_text=_("The registered name of the exported table.")
+    )
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True, help_text=_("The page's URL arguments."))
     query_string = models.TextField(_("filters"), blank=True, help_text=_("The page's query string."))
     flavour = models.CharField(_("format"), max_length=10, choices=Flavour.choices)
     language = models.CharField(_("language"), max_length=10, default="bg")

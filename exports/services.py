@@ -1,4 +1,7 @@
-"""Background exports: create the job, rebuild the view for its user, write the file, tell the user."""
+"""Background exports: create the job, build its registered source for its user, write the file, tell the user.
+
+A job holds the source's registered name and the page's parameters, never a view.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.http import HttpRequest, QueryDict
+from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
-from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from . import registry
 from .choices import Flavour, JobStatus
-from .formats import ExportStats, write_xlsx
+from .formats import ExportStats, TooManyRowsError, write_xlsx
 from .models import ExportJob
 
 if TYPE_CHECKING:
@@ -36,13 +40,13 @@ class JobResult:
 
 
 def find_or_create_job(
-    *, user, view_name: str, view_kwargs: dict, query_string: str, flavour: str, filename: str
+    *, user, source: str, arguments: dict, query_string: str, flavour: str, filename: str
 ) -> tuple[ExportJob, bool]:
     """The user's unfinished job for the same export, or a new one (a second click starts nothing)."""
     unfinished = ExportJob.objects.filter(
         user=user,
-        view_name=view_name,
-        view_kwargs=view_kwargs,
+        source=source,
+        arguments=arguments,
         query_string=query_string,
         flavour=flavour,
         status__in=[JobStatus.PENDING, JobStatus.RUNNING],
@@ -51,8 +55,8 @@ def find_or_create_job(
         return unfinished, False
     job = ExportJob.objects.create(
         user=user,
-        view_name=view_name,
-        view_kwargs=view_kwargs,
+        source=source,
+        arguments=arguments,
         query_string=query_string,
         flavour=flavour,
         filename=filename,
@@ -61,28 +65,20 @@ def find_or_create_job(
     return job, True
 
 
-def build_view(job: ExportJob):
-    """The job's view, set up as if its user had opened the page with the job's filters.
+def build_source(job: ExportJob) -> ExportSource:
+    """The job's registered source for its user and filters, access checked as on the page.
 
-    The rows therefore come from the view's own get_queryset for that user: a job can never
-    hold more than its owner may see.
+    The rows therefore come from the source's own scoped queryset for that user: a job can
+    never hold more than its owner may see now.
     """
-    from .views import TableExportMixin
-
-    path = reverse(job.view_name, kwargs=job.view_kwargs or None)
-    match = resolve(path)
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None or not issubclass(view_class, TableExportMixin):
-        raise ValueError(f"{job.view_name} is not an exportable table view.")
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = request.path_info = path
-    request.GET = QueryDict(job.query_string)
-    request.user = job.user
-    request.LANGUAGE_CODE = job.language
-    view = view_class(**getattr(match.func, "view_initkwargs", {}))
-    view.setup(request, *match.args, **match.kwargs)
-    return view
+    if not job.user.is_active:
+        raise PermissionError(gettext("The account that asked for this export is no longer active."))
+    source = registry.get(job.source)(job.user, QueryDict(job.query_string), job.arguments)
+    try:
+        source.check_access()
+    except (PermissionDenied, Http404):
+        raise PermissionError(gettext("The account that asked for this export may no longer see this table.")) from None
+    return source
 
 
 def write_file(source: ExportSource, flavour: str, path: Path, title: str) -> int:
@@ -93,7 +89,14 @@ def write_file(source: ExportSource, flavour: str, path: Path, title: str) -> in
     try:
         with os.fdopen(handle, "wb") as out:
             if flavour == Flavour.XLSX:
-                write_xlsx(out, source.header(), source.rows(), title=title, stats=stats)
+                write_xlsx(
+                    out,
+                    source.header(),
+                    source.rows(),
+                    title=title,
+                    stats=stats,
+                    column_formats=source.column_formats(),
+                )
             else:
                 for chunk in source.csv_chunks(flavour, stats):
                     out.write(chunk)
@@ -114,15 +117,12 @@ def claim(job_id: int) -> bool:
 
 
 def run_job(job: ExportJob, base_url: str = "") -> JobResult:
-    """1. Rebuild the view for the job's user. 2. Write the file. 3. Record the outcome. 4. E-mail the user."""
+    """1. Build the job's source for its user. 2. Write the file. 3. Record the outcome. 4. E-mail the user."""
     relative = Path(str(job.pk)) / job.filename_ascii
     with translation.override(job.language):
         try:
-            if not job.user.is_active:
-                raise PermissionError(gettext("The account that asked for this export is no longer active."))
-            view = build_view(job)
-            source = view.get_export_source()
-            title = str(view.get_export_title())
+            source = build_source(job)
+            title = source.get_title()
             rows = write_file(source, job.flavour, Path(settings.EXPORT_STORAGE_DIR) / relative, title)
         except Exception as exc:  # the job row, not the log, must say what went wrong
             logger.exception("Export job %s failed", job.pk)
@@ -137,8 +137,6 @@ def run_job(job: ExportJob, base_url: str = "") -> JobResult:
 
 
 def _describe(exc: Exception) -> str:
-    from .formats import TooManyRowsError
-
     if isinstance(exc, TooManyRowsError):
         return gettext(
             "The table grew to more than %(limit)s rows while it was written; an Excel workbook cannot hold it. "

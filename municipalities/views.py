@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from adoption.views import municipality_section_context
-from exports.views import TableExportMixin
 
 from .filters import MunicipalityFilterSet
 from .geo import project
@@ -18,27 +15,16 @@ from .models import Municipality
 from .tables import MunicipalityTable
 
 
-class MunicipalityListView(TableExportMixin, SingleTableMixin, FilterView):
+class MunicipalityListView(SingleTableMixin, FilterView):
     """All 265 municipalities, filtered by province and name; `?_export=excel|csv|xlsx` downloads the view."""
 
     model = Municipality
     table_class = MunicipalityTable
     filterset_class = MunicipalityFilterSet
     template_name = "municipalities/municipality_list.html"
-    export_name = _("municipalities")
 
     def get_queryset(self):
         return Municipality.objects.select_related("province").defer("boundary", "province__boundary")
-
-    def get_export_name_parts(self) -> list[str]:
-        """общини-област-варна-…: the file name says which filters made the table."""
-        parts = super().get_export_name_parts()
-        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        if data.get("province"):
-            parts.append(f"{gettext('Province')} {data['province'].name}")
-        if data.get("q"):
-            parts.append(data["q"])
-        return parts
 
 
 class MunicipalityDetailView(DetailView):

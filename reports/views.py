@@ -3,22 +3,18 @@
 Readers (analysts, ministry staff, administrators, officers) may open them; officers see only
 their own municipality (the views' queryset is `Municipality.objects.visible_to`),
 operators get 403 and anonymous users are sent to sign in. Every page downloads as CSV for
-Excel, plain CSV and XLSX through the exports app.
+Excel, plain CSV and XLSX: see reports/exports.py.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import EmptyResultSet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts import policy
-from exports.sources import ExportSource, SQLSource
-from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
 from .choices import UsageBreakdown
@@ -54,29 +50,13 @@ class ReportViewMixin(ReaderRequiredMixin):
     def get_queryset(self):
         return Municipality.objects.visible_to(self.request.user).defer("boundary")
 
-    def get_export_name_parts(self) -> list[str]:
-        parts = super().get_export_name_parts()
-        filterset = getattr(self, "filterset", None)
-        if filterset is not None and filterset.is_valid():
-            for name in ("month_from", "month_to"):
-                if filterset.form.cleaned_data.get(name):
-                    parts.append(filterset.form.cleaned_data[name].strftime("%Y-%m"))
-            for name in ("province", "municipality", "service"):
-                parts.extend(_codes(filterset.form.cleaned_data.get(name)))
-        return parts
 
-
-def _codes(values) -> list[str]:
-    return [str(getattr(value, "code", value)) for value in values or ()][:5]
-
-
-class UsageReportView(ReportViewMixin, TableExportMixin, SingleTableMixin, FilterView):
+class UsageReportView(ReportViewMixin, SingleTableMixin, FilterView):
     """Usage by month × municipality × register or query type, summed in the database."""
 
     table_class = UsageReportTable
     filterset_class = UsageReportFilterSet
     template_name = "reports/usage_report.html"
-    export_name = _("usage")
 
     def get_table_kwargs(self):
         filterset = getattr(self, "filterset", None)
@@ -85,24 +65,13 @@ class UsageReportView(ReportViewMixin, TableExportMixin, SingleTableMixin, Filte
             by = filterset.form.cleaned_data.get("by") or by
         return {**super().get_table_kwargs(), "by": by}
 
-    def get_export_source(self) -> ExportSource:
-        """PostgreSQL COPYs the aggregate, in the page's sort order, straight into the CSV."""
-        table = self.get_export_table()
-        queryset = table.data.data  # the union, ordered by the table (?sort=)
-        header = [column.header for column in table.columns.iterall()]
-        try:
-            return SQLSource.from_queryset(header, queryset)
-        except EmptyResultSet:  # nothing can match (invalid filters): no SQL to copy, an empty table
-            return super().get_export_source()
 
-
-class AdoptionMatrixView(ReportViewMixin, TableExportMixin, SingleTableMixin, FilterView):
+class AdoptionMatrixView(ReportViewMixin, SingleTableMixin, FilterView):
     """One row per municipality × service: declared stage, verification, observed use, recent usage."""
 
     table_class = AdoptionMatrixTable
     filterset_class = AdoptionMatrixFilterSet
     template_name = "reports/adoption_matrix.html"
-    export_name = _("adoption matrix")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "usage_since": usage_window_start()}

@@ -1,4 +1,4 @@
-"""TableSource gives the cells django-tables2's own export would, by its fast and its general path."""
+"""TableExport gives the cells django-tables2's own export (Table.as_values) gives, by its fast and general path."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import django_tables2 as tables
 import pytest
 from django.utils import translation
 
-from exports.sources import TableSource, _plain_fields
+from exports import registry
+from exports.sources import TableExport, plain_fields
 from municipalities.models import Municipality
 from municipalities.tables import MunicipalityTable
 
@@ -22,6 +23,17 @@ class PlainMunicipalityTable(tables.Table):
         fields = ["code", "name_bg", "population", "seat_ekatte"]
 
 
+def source_of(table_class, queryset, exclude=(), params=None) -> TableExport:
+    class Source(TableExport):
+        exclude_columns = tuple(exclude)
+
+        def get_queryset(self):
+            return queryset
+
+    Source.table_class = table_class
+    return Source(None, params or {})
+
+
 def as_values(table) -> list[list]:
     """django-tables2's own export rows (ExportMixin's), header dropped."""
     return [list(row) for row in table.as_values()][1:]
@@ -29,57 +41,70 @@ def as_values(table) -> list[list]:
 
 @pytest.mark.django_db
 def test_a_table_with_value_methods_and_choices_exports_as_django_tables2_does():
-    table = MunicipalityTable(Municipality.objects.select_related("province").order_by("code"))
-    source = TableSource(table)
-    assert _plain_fields(table, source.columns) is None  # value_/render_ methods: the general path
+    queryset = Municipality.objects.select_related("province").order_by("code")
+    source = source_of(MunicipalityTable, queryset)
+    assert plain_fields(source.table, source.columns, source.queryset) is None  # value_/render_: the general path
     rows = list(source.rows())
-    assert rows == as_values(table)
+    assert rows == as_values(MunicipalityTable(queryset))  # sorted by the table's default, as on the page
     assert len(rows) == 265
     assert isinstance(rows[0][-1], int)
 
 
 @pytest.mark.django_db
 def test_a_table_of_plain_fields_takes_the_fast_path_with_the_same_cells():
-    table = PlainMunicipalityTable(Municipality.objects.order_by("code"))
-    source = TableSource(table)
-    assert _plain_fields(table, source.columns) == [
-        ("code", (None, "")),
-        ("name_bg", (None, "")),
-        ("population", (None, "")),
-        ("seat_ekatte", (None, "")),
+    queryset = Municipality.objects.order_by("code")
+    source = source_of(PlainMunicipalityTable, queryset)
+    assert plain_fields(source.table, source.columns, source.queryset) == [
+        "code",
+        "name_bg",
+        "population",
+        "seat_ekatte",
     ]
-    assert list(source.rows()) == as_values(table)
-
-
-@pytest.mark.django_db
-def test_a_value_method_that_asks_for_an_unknown_argument_gives_an_empty_cell():
-    class OddTable(tables.Table):
-        code = tables.Column()
-
-        class Meta:
-            model = Municipality
-            fields = ["code"]
-
-        def value_code(self, value, something_else):
-            return "never"
-
-    table = OddTable(Municipality.objects.filter(code="VAR06"))
-    assert list(TableSource(table).rows()) == [[None]] == as_values(table)
+    assert [list(row) for row in source.rows()] == as_values(PlainMunicipalityTable(queryset))
 
 
 @pytest.mark.django_db
 def test_excluded_columns_are_left_out():
-    table = PlainMunicipalityTable(Municipality.objects.filter(code="VAR06"))
-    source = TableSource(table, exclude_columns=["seat_ekatte"])
+    source = source_of(PlainMunicipalityTable, Municipality.objects.filter(code="VAR06"), exclude=["seat_ekatte"])
     with translation.override("en"):
         assert source.header() == ["NSI code", "Name (Bulgarian)", "Population"]
-    assert list(source.rows()) == [["VAR06", "Варна", Municipality.objects.get(code="VAR06").population]]
+    assert [list(row) for row in source.rows()] == [
+        ["VAR06", "Варна", Municipality.objects.get(code="VAR06").population]
+    ]
 
 
 @pytest.mark.django_db
 def test_a_values_queryset_takes_the_general_path():
-    table = PlainMunicipalityTable(Municipality.objects.filter(province__code="VAR").order_by("code").values())
-    source = TableSource(table)
-    assert _plain_fields(table, source.columns) is None
-    assert list(source.rows()) == as_values(table)
-    assert len(as_values(table)) == 12
+    queryset = Municipality.objects.filter(province__code="VAR").order_by("code").values()
+    source = source_of(PlainMunicipalityTable, queryset)
+    assert plain_fields(source.table, source.columns, source.queryset) is None
+    assert list(source.rows()) == as_values(PlainMunicipalityTable(queryset))
+    assert len(as_values(PlainMunicipalityTable(queryset))) == 12
+
+
+@pytest.mark.django_db
+def test_chunks_keep_the_pages_sort_not_each_chunk_tables_default(settings):
+    settings.EXPORT_CHUNK_SIZE = 7  # many small tables, each must keep the sorted query's order
+    queryset = Municipality.objects.select_related("province")
+    rows = list(source_of(MunicipalityTable, queryset, params={"sort": "-population"}).rows())
+    populations = [row[-1] for row in rows]
+    assert populations == sorted(populations, reverse=True)
+    assert rows[0][0] == "SOF46"
+
+
+def test_every_product_page_with_downloads_registered_its_source():
+    pages = {source.page for source in registry.registered().values()}
+    assert {
+        "municipalities:list",
+        "catalog:register-list",
+        "catalog:register-detail",
+        "usage:batch-list",
+        "dashboards:provinces",
+        "dashboards:municipalities",
+        "reports:usage",
+        "reports:adoption-matrix",
+        "adoption:list",
+    } <= pages
+    assert registry.get("usage-rejected-rows").page == ""
+    with pytest.raises(LookupError):
+        registry.get("no-such-export")

@@ -195,7 +195,8 @@ def test_batch_pages_per_persona(as_persona, batch, persona, list_status, detail
     client = as_persona(persona)
     assert client.get(reverse("usage:batch-list")).status_code == list_status
     assert client.get(batch.get_absolute_url()).status_code == detail_status
-    assert client.get(reverse("usage:rejected-rows-csv", args=[batch.pk])).status_code == detail_status
+    rejected = client.get(reverse("exports:source", args=["usage-rejected-rows"]), {"batch": batch.pk})
+    assert rejected.status_code == detail_status
     assert client.post(reverse("usage:reprocess", args=[batch.pk])).status_code in {403, 404, 302}
     batch.refresh_from_db()
     assert batch.attempts == 1
@@ -217,7 +218,10 @@ def test_the_batches_page_lists_filters_and_exports(client, analyst, batch, tmp_
 
 def test_the_rejected_rows_download_is_a_csv_of_line_raw_text_and_reason(client, analyst, batch):
     client.force_login(analyst)
-    response = client.get(reverse("usage:rejected-rows-csv", args=[batch.pk]))
+    page = client.get(batch.get_absolute_url()).content.decode()
+    url = reverse("exports:source", args=["usage-rejected-rows"]) + f"?batch={batch.pk}"
+    assert url.replace("&", "&amp;") in page
+    response = client.get(url)
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["ред", "суров текст", "причина"]
     assert rows[1][:2] == ["3", f"2024-03-04,Бяла,{PERSON},1"]

@@ -8,6 +8,5 @@ urlpatterns = [
     path("", views.BatchListView.as_view(), name="batch-list"),
     path("upload/", views.UploadView.as_view(), name="upload"),
     path("<int:pk>/", views.BatchDetailView.as_view(), name="batch-detail"),
-    path("<int:pk>/rejected-rows.csv", views.RejectedRowsCsvView.as_view(), name="rejected-rows-csv"),
     path("<int:pk>/reprocess/", views.ReprocessView.as_view(), name="reprocess"),
 ]

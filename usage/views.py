@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts import policy
-from exports.views import TableExportMixin
 
 from . import services
 from .choices import Door
@@ -35,13 +31,12 @@ class BatchAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class BatchListView(BatchAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
+class BatchListView(BatchAccessMixin, SingleTableMixin, FilterView):
     """Every import batch, newest first; `?_export=excel|csv|xlsx` downloads the filtered table."""
 
     table_class = ImportBatchTable
     filterset_class = ImportBatchFilterSet
     template_name = "usage/batch_list.html"
-    export_name = gettext_lazy("usage file imports")
 
     def get_queryset(self):
         return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
@@ -70,30 +65,6 @@ class BatchDetailView(LoginRequiredMixin, DetailView):
         context["rejected_table"] = table
         context["can_reprocess"] = policy.can_reprocess_batches(self.request.user)
         return context
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-class RejectedRowsCsvView(BatchDetailView):
-    """The batch's rejected rows as CSV, streamed (a bad file may have a million of them)."""
-
-    def get(self, request, *args, **kwargs):
-        batch = self.get_object()
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield "\ufeff" + writer.writerow([_("line"), _("raw text"), _("reason")])
-            for line, raw, reason in (
-                batch.rejected_rows.order_by("line").values_list("line", "raw", "reason").iterator(chunk_size=2000)
-            ):
-                yield writer.writerow([line, raw, reason])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-rejected-rows.csv"'
-        return response
 
 
 class ReprocessView(BatchDetailView):
@@ -150,4 +121,4 @@ class UploadView(LoginRequiredMixin, FormView):
         return HttpResponseRedirect(batch.get_absolute_url())
 
 
-__all__ = ["BatchDetailView", "BatchListView", "RejectedRowsCsvView", "ReprocessView", "UploadView"]
+__all__ = ["BatchDetailView", "BatchListView", "ReprocessView", "UploadView"]

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # `?_export=` on pages that registered an export source (exports/registry.py).
+    "exports.middleware.ExportMiddleware",
 ]
 
 ROOT_URLCONF = "egov_portal.urls"
