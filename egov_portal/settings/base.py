@@ -228,6 +228,17 @@ USAGE_INBOX_SETTLE_SECONDS = env.int("USAGE_INBOX_SETTLE_SECONDS", default=5)
 USAGE_STALE_AFTER_SECONDS = env.int("USAGE_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
 USAGE_REQUEUE_AFTER_SECONDS = env.int("USAGE_REQUEUE_AFTER_SECONDS", default=10 * 60)
 USAGE_MAX_UPLOAD_BYTES = env.int("USAGE_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+# What one usage file may hold: 10 × the largest file the import is measured with (bench/ingest.py:
+# 1,000,000 RegiX rows, 108 MB). A longer line is that line's rejection; a larger file is refused.
+USAGE_MAX_LINE_BYTES = env.int("USAGE_MAX_LINE_BYTES", default=64 * 1024)
+USAGE_MAX_FILE_BYTES = env.int("USAGE_MAX_FILE_BYTES", default=1_100_000_000)
+USAGE_MAX_FILE_ROWS = env.int("USAGE_MAX_FILE_ROWS", default=10_000_000)
+# A daily count above these (per municipality, and per query type for RegiX) is accepted but listed
+# as a warning on the batch, for ministry staff to check (a 51-million-documents day is a typo).
+USAGE_PLAUSIBLE_DAILY_MAX = {
+    "regix": env.int("USAGE_PLAUSIBLE_MAX_REGIX", default=1_000_000),
+    "seos": env.int("USAGE_PLAUSIBLE_MAX_SEOS", default=100_000),
+}
 # Test-only: seconds an import sleeps inside its transaction, so a test can kill the worker there.
 USAGE_INGEST_PAUSE_SECONDS = env.float("USAGE_INGEST_PAUSE_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
