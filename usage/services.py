@@ -104,6 +104,11 @@ def enqueue(batch_id: int) -> bool:
             retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         )
     except Exception as error:  # kombu raises several types when the broker is unreachable
+        if ImportBatch.objects.filter(pk=batch_id).exclude(status=Status.PENDING).exists():
+            # In-process tasks (dev, tests): the import itself raised after recording its failure on the
+            # batch. It ran: the batch is not pending, and its status and reason say what happened.
+            logger.error("Usage batch %s: the import raised %s", batch_id, type(error).__name__)
+            return True
         logger.warning("Usage batch %s stays pending: cannot queue it (%s)", batch_id, error)
         return False
     ImportBatch.objects.filter(pk=batch_id, status=Status.PENDING).update(queued_at=timezone.now())

@@ -37,16 +37,18 @@ class Command(BaseCommand):
                 continue
             batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
             queued = services.enqueue(batch.pk)
-            self.stdout.write(f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)"))
-            if not queued:
+            batch.refresh_from_db()
+            if not queued and batch.status == Status.PENDING:
+                self.stdout.write(f"{path.name}: batch #{batch.pk} (queue unavailable: pending)")
                 pending += 1
                 continue
-            if wait:
+            self.stdout.write(f"{path.name}: batch #{batch.pk}")
+            if wait or batch.status == Status.FAILED:
                 batch = self._wait(batch, timeout)
                 failed += batch.status != Status.SUCCEEDED
                 self._report(batch)
         if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) failed: see the batches above.")
+            raise CommandError(f"{failed} of {len(files)} file(s) failed or were refused: see the reasons above.")
         if pending:
             self.stdout.write(
                 self.style.WARNING(
