@@ -23,7 +23,7 @@ from usage.models import ImportBatch, ObservedAdoption, RegixDailyUsage, RegixMo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_worker(tmp_path: Path, name: str, **env) -> tuple[subprocess.Popen, Path]:
+def start_worker(tmp_path: Path, name: str, pool: str = "solo", **env) -> tuple[subprocess.Popen, Path]:
     database = connection.settings_dict
     log = tmp_path / f"{name}.log"
     environment = {
@@ -34,7 +34,9 @@ def start_worker(tmp_path: Path, name: str, **env) -> tuple[subprocess.Popen, Pa
         "EGOV_VAR_DIR": str(tmp_path / "var"),
         **env,
     }
-    command = [sys.executable, "-m", "celery", "-A", "egov_portal", "worker", "--pool=solo", "-l", "info", "-n", name]
+    command = [sys.executable, "-m", "celery", "-A", "egov_portal", "worker", f"--pool={pool}", "-l", "info", "-n", name]
+    if pool == "prefork":
+        command += ["--concurrency=2"]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

@@ -120,10 +120,18 @@ def claim(batch_id: int) -> ImportBatch | None:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.USAGE_STALE_AFTER_SECONDS)
     token = uuid.uuid4().hex
-    claimed = (
-        ImportBatch.objects.filter(pk=batch_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale))
-        .update(
+    with transaction.atomic():
+        # SKIP LOCKED: a live import holds its batch's row for its whole transaction, so a running batch
+        # whose row is free and whose start is old has lost its worker.
+        free = (
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(pk=batch_id)
+            .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale))
+            .values_list("pk", flat=True)
+        )
+        if not free:
+            return None
+        ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.RUNNING,
             claim_token=token,
             started_at=now,
@@ -131,9 +139,6 @@ def claim(batch_id: int) -> ImportBatch | None:
             error="",
             attempts=F("attempts") + 1,
         )
-    )
-    if claimed != 1:
-        return None
     return ImportBatch.objects.get(pk=batch_id)
 
 
