@@ -100,7 +100,12 @@ def _copy_text(value: str) -> str:
 
 
 def clip(text: str, keep: int = KEEP_CHARS) -> str:
-    """At most `keep` characters of a raw line or a reason, saying how long the whole was."""
-    if len(text) <= keep:
+    """At most `keep` characters of a raw line or a reason, saying how long the whole was (an overlong
+    line knows its full length; only its start was read)."""
+    length = getattr(text, "length", len(text))
+    if length <= keep:
         return text
-    return _("%(start)s… (%(length)s characters in all)") % {"start": text[:keep], "length": f"{len(text):,}"}
+    return _("%(start)s… (%(length)s characters in all)") % {
+        "start": text[:keep],
+        "length": f"{length:,}".replace(",", " "),
+    }
