@@ -34,7 +34,19 @@ def start_worker(tmp_path: Path, name: str, pool: str = "solo", **env) -> tuple[
         "EGOV_VAR_DIR": str(tmp_path / "var"),
         **env,
     }
-    command = [sys.executable, "-m", "celery", "-A", "egov_portal", "worker", f"--pool={pool}", "-l", "info", "-n", name]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "egov_portal",
+        "worker",
+        f"--pool={pool}",
+        "-l",
+        "info",
+        "-n",
+        name,
+    ]
     if pool == "prefork":
         command += ["--concurrency=2"]
     with log.open("wb") as output:
@@ -58,6 +70,7 @@ def real_broker(monkeypatch, settings, tmp_path):
     """Tasks go to Redis (not in-process); the kept files live where the worker looks for them."""
     redis.Redis.from_url(django_settings.CELERY_BROKER_URL).flushdb()
     monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", False)  # celery 5.6 reads the namespaced key first
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
     return app
 

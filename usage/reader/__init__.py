@@ -18,6 +18,7 @@ import datetime as dt
 from pathlib import Path
 from typing import IO
 
+from ..choices import Kind
 from .base import (
     CHUNK,
     EARLIEST_DATE,
@@ -32,7 +33,6 @@ from .base import (
     Lookups,
     UnreadableFile,
 )
-from ..choices import Kind
 from .detect import Opening, Scan, detect_encoding
 from .postgres import PostgresParsing
 

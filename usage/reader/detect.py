@@ -243,7 +243,9 @@ class Opening:
         if self.info.kind:
             return
         present = set(keys)
-        scores = {kind: len(present & {*REQUIRED[kind], *OPTIONAL[kind]} - {"date", "municipality"}) for kind in REQUIRED}
+        scores = {
+            kind: len(present & {*REQUIRED[kind], *OPTIONAL[kind]} - {"date", "municipality"}) for kind in REQUIRED
+        }
         best = max(scores.values())
         fits = [kind for kind, score in scores.items() if score == best]
         if best == 0 or len(fits) > 1:

@@ -62,9 +62,13 @@ def read_quoted(first: str, line_no: int, lines: Lines, delimiter: str) -> tuple
     if patterns.whole.fullmatch(first):
         return line_no, first, split_record(first, delimiter)
     if not patterns.open.fullmatch(first):
-        return line_no, first, _(
-            'A quote (") in the middle of a field: a field with quotes must be wholly enclosed in quotes, '
-            'with any quote inside it doubled (""). Only this line is rejected.'
+        return (
+            line_no,
+            first,
+            _(
+                'A quote (") in the middle of a field: a field with quotes must be wholly enclosed in quotes, '
+                'with any quote inside it doubled (""). Only this line is rejected.'
+            ),
         )
     # A quoted field runs on to the next line: read on while it is open, within the limit.
     ahead: list[tuple[int, str]] = []
@@ -83,7 +87,12 @@ def read_quoted(first: str, line_no: int, lines: Lines, delimiter: str) -> tuple
                 return line_no, record, split_record(record, delimiter)
             break
     lines.push_back(ahead)
-    return line_no, first, _(
-        'An opening quote (") has no proper closing quote on this line nor within the next %(limit)s '
-        "characters: only this line is rejected, and reading goes on at the next line."
-    ) % {"limit": f"{lines.limit:,}".replace(",", " ")}
+    return (
+        line_no,
+        first,
+        _(
+            'An opening quote (") has no proper closing quote on this line nor within the next %(limit)s '
+            "characters: only this line is rejected, and reading goes on at the next line."
+        )
+        % {"limit": f"{lines.limit:,}".replace(",", " ")},
+    )
