@@ -38,6 +38,7 @@ def worker(settings, tmp_path, reference_data):
     )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False  # send real messages to the worker
+    celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = False  # celery 5.6 reads the namespaced key first
     try:
         deadline = time.time() + 60
         while not celery_app.control.ping(timeout=1):
@@ -46,6 +47,7 @@ def worker(settings, tmp_path, reference_data):
         yield process
     finally:
         celery_app.conf.task_always_eager = eager
+        celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = eager
         process.terminate()
         process.wait(timeout=30)
 

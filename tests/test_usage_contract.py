@@ -207,7 +207,8 @@ def test_an_unknown_operation_is_kept_and_imported_after_the_catalogue_is_fixed(
         ("٣", "0", "цяло неотрицателно число"),
         ("", "0", "липсва"),
         ("5", "-2", "цяло неотрицателно число"),
-        ("1" * 16, "0", "твърде голямо"),
+        ("1" * 20, "0", "твърде голямо"),
+        ("9223372036854775808", "0", "твърде голямо"),
     ],
 )
 def test_counts_must_be_digits_and_errors_must_not_exceed_requests(tmp_path, requests, errors, fragment):

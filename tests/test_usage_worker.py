@@ -23,7 +23,9 @@ from usage.models import ImportBatch, ObservedAdoption, RegixDailyUsage, RegixMo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_worker(tmp_path: Path, name: str, *, pause: int = 0, **env) -> tuple[subprocess.Popen, Path]:
+def start_worker(
+    tmp_path: Path, name: str, *, pause: int = 0, pool: str = "solo", **env
+) -> tuple[subprocess.Popen, Path]:
     """A Celery worker on the test database; with `pause`, one that sleeps inside each import's
     transaction (tests/paused_worker.py) so the test can kill it right there."""
     database = connection.settings_dict
@@ -39,7 +41,9 @@ def start_worker(tmp_path: Path, name: str, *, pause: int = 0, **env) -> tuple[s
     if pause:
         environment["PAUSE_INSIDE_IMPORT_SECONDS"] = str(pause)
     launcher = [str(ROOT / "tests" / "paused_worker.py")] if pause else ["-m", "celery"]
-    command = [sys.executable, *launcher, "-A", "egov_portal", "worker", "--pool=solo", "-l", "info", "-n", name]
+    command = [sys.executable, *launcher, "-A", "egov_portal", "worker", f"--pool={pool}", "-l", "info", "-n", name]
+    if pool == "prefork":
+        command += ["--concurrency=2"]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -61,6 +65,7 @@ def real_broker(monkeypatch, settings, tmp_path):
     """Tasks go to Redis (not in-process); the kept files live where the worker looks for them."""
     redis.Redis.from_url(django_settings.CELERY_BROKER_URL).flushdb()
     monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", False)  # celery 5.6 reads the namespaced key first
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
     return app
 

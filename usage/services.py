@@ -80,6 +80,11 @@ def enqueue(batch_id: int) -> bool:
             retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         )
     except Exception as error:  # kombu raises several types when the broker is unreachable
+        if ImportBatch.objects.filter(pk=batch_id).exclude(status=Status.PENDING).exists():
+            # In-process tasks (dev, tests): the import itself raised after recording its failure on the
+            # batch. It ran: the batch is not pending, and its status and reason say what happened.
+            logger.error("Usage batch %s: the import raised %s", batch_id, type(error).__name__)
+            return True
         logger.warning("Usage batch %s stays pending: cannot queue it (%s)", batch_id, error)
         return False
     ImportBatch.objects.filter(pk=batch_id, status=Status.PENDING).update(queued_at=timezone.now())
@@ -91,10 +96,18 @@ def claim(batch_id: int) -> ImportBatch | None:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.USAGE_STALE_AFTER_SECONDS)
     token = uuid.uuid4().hex
-    claimed = (
-        ImportBatch.objects.filter(pk=batch_id)
-        .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale))
-        .update(
+    with transaction.atomic():
+        # SKIP LOCKED: a live import holds its batch's row for its whole transaction, so a running batch
+        # whose row is free and whose start is old has lost its worker.
+        free = (
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(pk=batch_id)
+            .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale))
+            .values_list("pk", flat=True)
+        )
+        if not free:
+            return None
+        ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.RUNNING,
             claim_token=token,
             started_at=now,
@@ -102,9 +115,6 @@ def claim(batch_id: int) -> ImportBatch | None:
             error="",
             attempts=F("attempts") + 1,
         )
-    )
-    if claimed != 1:
-        return None
     return ImportBatch.objects.get(pk=batch_id)
 
 

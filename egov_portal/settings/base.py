@@ -144,6 +144,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
+# Surviving the broker (docs/ingestion.md, "Workers and the broker"): a worker keeps trying to reach
+# Redis, at start and after losing it, for as long as it takes, instead of exiting after 100 tries.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Long tasks with late acks: a worker reserves one message per process, so a lost connection strands
+# at most that many until the visibility timeout hands them out again.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis has no AMQP heartbeat (broker_heartbeat is ignored on it): redis-py pings a connection idle for
+# 25 s and TCP keepalive finds a dead peer. An unacknowledged message is handed out again after the
+# visibility timeout, 5 minutes: shorter than a long import on purpose, since every late-acked task is
+# idempotent (an import claims its batch in the database, and a second delivery of a batch that is
+# running or done does nothing).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=5 * 60),
+    "health_check_interval": 25,
+    "socket_keepalive": True,
+    "socket_connect_timeout": 5,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Declared adoption: a stage nobody confirmed for this many days is flagged stale, and the
 # weekly reminder (Monday 07:00) e-mails officers with stale or rejected entries.
@@ -258,8 +276,22 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 # before another worker may take it over, and the beat tasks that feed the queue.
 USAGE_INBOX_DIR = Path(env.str("USAGE_INBOX_DIR", default=str(VAR_DIR / "inbox")))
 USAGE_INBOX_SETTLE_SECONDS = env.int("USAGE_INBOX_SETTLE_SECONDS", default=5)
-USAGE_STALE_AFTER_SECONDS = env.int("USAGE_STALE_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
-USAGE_REQUEUE_AFTER_SECONDS = env.int("USAGE_REQUEUE_AFTER_SECONDS", default=10 * 60)
+# A running batch is taken over when it started this long ago AND no import holds its row (a live
+# import locks it for its whole transaction), so a killed batch is taken over within ~6 minutes (the
+# beat task below runs every minute) while a long live import is never touched.
+USAGE_STALE_AFTER_SECONDS = env.int("USAGE_STALE_AFTER_SECONDS", default=5 * 60)
+USAGE_REQUEUE_AFTER_SECONDS = env.int("USAGE_REQUEUE_AFTER_SECONDS", default=5 * 60)
 USAGE_MAX_UPLOAD_BYTES = env.int("USAGE_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+# What one usage file may hold: 10 × the largest file the import is measured with (bench/ingest.py:
+# 1,000,000 RegiX rows, 108 MB). A longer line is that line's rejection; a larger file is refused.
+USAGE_MAX_LINE_BYTES = env.int("USAGE_MAX_LINE_BYTES", default=64 * 1024)
+USAGE_MAX_FILE_BYTES = env.int("USAGE_MAX_FILE_BYTES", default=1_100_000_000)
+USAGE_MAX_FILE_ROWS = env.int("USAGE_MAX_FILE_ROWS", default=10_000_000)
+# A daily count above these (per municipality, and per query type for RegiX) is accepted but listed
+# as a warning on the batch, for ministry staff to check (a 51-million-documents day is a typo).
+USAGE_PLAUSIBLE_DAILY_MAX = {
+    "regix": env.int("USAGE_PLAUSIBLE_MAX_REGIX", default=1_000_000),
+    "seos": env.int("USAGE_PLAUSIBLE_MAX_SEOS", default=100_000),
+}
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}

@@ -27,13 +27,14 @@ import logging
 import time
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import Kind, Status
 from ..models import ImportBatch
-from ..reader import Lookups, UnreadableFile, UsageFileReader
+from ..reader import MAX_COUNT, Limits, Lookups, UnreadableFile, UsageFileReader
 from .batches import (
     BatchTakenOver,
     IngestResult,
@@ -48,6 +49,7 @@ from .batches import (
 # The steps below are looked up here, in this module, when an import runs: the tests spy on them as
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
 from .fresh import _insert_fresh
+from .plausible import implausible_warning
 from .replace import _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
 from .sql import REGIX_SQL, SEOS_SQL, STAGE, _month
 from .staging import COPY_CHUNK_ROWS, _copy, _parse_by_postgres, _prepare, _stage_checked_rows
@@ -59,7 +61,14 @@ logger = logging.getLogger(__name__)
 
 def run(batch: ImportBatch) -> IngestResult:
     """Import the batch's kept file (the caller has claimed the batch); never raises for bad files."""
-    reader = UsageFileReader(Path(batch.file.path), batch.kind, Lookups.load(), timezone.localdate())
+    reader = UsageFileReader(
+        Path(batch.file.path),
+        batch.kind,
+        Lookups.load(),
+        timezone.localdate(),
+        limits=Limits.from_settings(),
+        plausible=settings.USAGE_PLAUSIBLE_DAILY_MAX,
+    )
     try:
         try:
             info = reader.open()
@@ -78,6 +87,17 @@ def run(batch: ImportBatch) -> IngestResult:
                 _finish(batch, Status.SUCCEEDED, info=info)
         except UnreadableFile as error:
             return _fail(batch, str(error))
+        except DataError as error:
+            # Counts each within a bigint can still add up beyond one (a key's rows, a month's days).
+            logger.warning("Usage batch %s: %s", batch.pk, error)
+            return _fail(
+                batch,
+                _(
+                    "The counts of this file add up to more than can be stored (%(max)s for one day or month): "
+                    "nothing was imported. Check the rows with the largest counts."
+                )
+                % {"max": f"{MAX_COUNT:,}".replace(",", " ")},
+            )
     finally:
         reader.close()
     return _result(batch, keys_written=keys)
@@ -120,6 +140,8 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         _refresh_adoption(cursor, kind)
         clock.lap("observed adoption")
         _summarise_date_index(cursor, kind)
+        if (warning := implausible_warning(cursor, reader)) is not None:
+            reader.info.warnings.append(warning)
     logger.info("Usage batch %s: %s", batch.pk, clock)
     return max(keys, 0)
 
@@ -130,8 +152,10 @@ def _stage(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
     if reader.raw_copy_options() is not None and _parse_by_postgres(cursor, reader):
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
+            reader.info.parsed_by_postgres = True
             return fresh
         if _stage_checked_rows(cursor, reader):
+            reader.info.parsed_by_postgres = True
             return None
     columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
     _copy(cursor, STAGE, columns, reader.stage_chunks(COPY_CHUNK_ROWS))

@@ -104,10 +104,13 @@ def _result(batch: ImportBatch, keys_written: int = 0) -> IngestResult:
 
 
 def record_unexpected_failure(batch_id: int, claim_token: str, error: BaseException) -> None:
-    """After a crash inside the import (database error, time limit): the batch says so; nothing was applied."""
-    message = _("The import stopped unexpectedly and nothing was applied: %(error)s") % {
-        "error": f"{type(error).__name__}: {error}"
-    }
+    """After a crash inside the import (database error, time limit): the batch says so in plain words;
+    the technical message goes to the log only (it names tables and staging rows, not the file's lines)."""
+    logger.error("Usage batch %s stopped unexpectedly", batch_id, exc_info=error)
+    message = _(
+        "The import stopped unexpectedly and nothing was applied. The cause was logged for the "
+        "administrators (batch #%(id)d, %(time)s UTC); re-process the batch once it is fixed."
+    ) % {"id": batch_id, "time": timezone.now().strftime("%d.%m.%Y %H:%M")}
     ImportBatch.objects.filter(pk=batch_id, claim_token=claim_token, status=Status.RUNNING).update(
-        status=Status.FAILED, error=message[:5000], finished_at=timezone.now()
+        status=Status.FAILED, error=message, finished_at=timezone.now()
     )

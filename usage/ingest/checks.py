@@ -13,12 +13,16 @@ def _columns(reader: UsageFileReader) -> dict[str, str]:
     return {name: f"c{index}" for index, name in enumerate(reader.info.columns)}
 
 
+# Up to 18 digits always fit a bigint; a 19-digit count may not, so the Python rule judges it.
+SQL_DIGITS = MAX_DIGITS - 1
+
+
 def _plain_counts(*columns: str) -> str:
-    """Counts written with 1 to 15 ASCII digits and nothing else: what the Python rule accepts as is.
+    """Counts written with 1 to 18 ASCII digits and nothing else: what the Python rule accepts as is.
 
     translate() deletes the digits of all the counts at once (a regular expression per value cost
     three times as much); once only digits are left, octet_length is the number of digits."""
-    lengths = " AND ".join(f"octet_length({column}) BETWEEN 1 AND {MAX_DIGITS}" for column in columns)
+    lengths = " AND ".join(f"octet_length({column}) BETWEEN 1 AND {SQL_DIGITS}" for column in columns)
     return f"({lengths} AND translate({' || '.join(columns)}, '0123456789', '') = '')"
 
 

@@ -78,5 +78,5 @@ def _fresh_sql(reader: UsageFileReader, sql: dict[str, str]) -> str:
         f"INSERT INTO {GROUPS} SELECT month, m, q, sum(a), sum(b), "
         f"coalesce(bit_count(bit_or(CASE WHEN {active} THEN bit END)::bit(64)), 0), "
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
-        "bit_count(bit_or(bit)::bit(64)) FROM v GROUP BY month, m, q"
+        "bit_count(bit_or(bit)::bit(64)), max(a), max(b) FROM v GROUP BY month, m, q"
     )

@@ -18,7 +18,7 @@ def _total_groups(cursor, kind: str) -> None:
         f"INSERT INTO {GROUPS} SELECT coalesce(month, {_month('d')}), m, q, sum(a), sum(b), "
         f"{_distinct_days(active)}, "
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
-        f"{_distinct_days('true')} FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
+        f"{_distinct_days('true')}, max(a), max(b) FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
     )
     cursor.execute(f"ANALYZE {GROUPS}")
 

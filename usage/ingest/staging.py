@@ -43,7 +43,7 @@ def _prepare(cursor, kind: str) -> None:
     )
     cursor.execute(
         f"CREATE TEMPORARY TABLE {GROUPS} (month date, m integer, q integer, a bigint, b bigint, "
-        "active integer, first_day date, last_day date, n bigint, days integer)"
+        "active integer, first_day date, last_day date, n bigint, days integer, peak_a bigint, peak_b bigint)"
     )
 
 

@@ -18,15 +18,18 @@ import datetime as dt
 from pathlib import Path
 from typing import IO
 
+from ..choices import Kind
 from .base import (
     CHUNK,
     EARLIEST_DATE,
     KNOWN_COLUMNS,
+    MAX_COUNT,
     MAX_DIGITS,
     NULL,
     OPTIONAL,
     REQUIRED,
     FileInfo,
+    Limits,
     Lookups,
     UnreadableFile,
 )
@@ -37,11 +40,13 @@ __all__ = [
     "CHUNK",
     "EARLIEST_DATE",
     "KNOWN_COLUMNS",
+    "MAX_COUNT",
     "MAX_DIGITS",
     "NULL",
     "OPTIONAL",
     "REQUIRED",
     "FileInfo",
+    "Limits",
     "Lookups",
     "Scan",
     "UnreadableFile",
@@ -50,16 +55,40 @@ __all__ = [
 ]
 
 
+# The counts whose daily value is checked against the kind's plausible maximum.
+PLAUSIBLE_COUNTS = {Kind.REGIX: ("requests",), Kind.SEOS: ("sent", "received")}
+
+
 class UsageFileReader(Opening, PostgresParsing):
     """Reads one usage file; iterate over `stage_rows()` after `open()` has read the header."""
 
-    def __init__(self, path: Path, kind: str, lookups: Lookups, today: dt.date):
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        lookups: Lookups,
+        today: dt.date,
+        limits: Limits | None = None,
+        plausible: dict[str, int] | None = None,
+    ):
         self.path = path
         self.lookups = lookups
         self.today = today
+        self.limits = limits or Limits()
+        self.plausible_max = plausible or {}
         self.info = FileInfo(kind=kind)
         self._dates: dict[str, tuple[str | None, str | None, str | None]] = {}  # raw -> (iso, error, month)
         self._municipalities: dict[str, tuple[str | None, str | None]] = {}
         self._operations: dict[str, tuple[str | None, str | None]] = {}
         self._text: IO[str] | None = None
         self._first_line = ""
+        self._first_line_no = 0
+        self._plausible = None
+
+    def open(self) -> FileInfo:
+        info = super().open()
+        maximum = self.plausible_max.get(info.kind)
+        if maximum is not None:
+            names = PLAUSIBLE_COUNTS[Kind(info.kind)]
+            self._plausible = (maximum, names, self._positions(*names))
+        return info

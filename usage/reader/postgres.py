@@ -20,7 +20,12 @@ class PostgresParsing(Records):
     def raw_copy_options(self) -> str | None:
         """COPY options when PostgreSQL can parse the file itself: a CSV without quotes whose header is
         line 1, so row n is line n + 1. None otherwise (the Python path reads it)."""
-        if self.info.container != "csv" or self.scan.has_quotes or self._line_no != 1:
+        if (
+            self.info.container != "csv"
+            or self.scan.has_quotes
+            or self._first_line_no != 1
+            or self.scan.longest > self.limits.line_chars  # the Python reader rejects an overlong line alone
+        ):
             return None
         encoding = "WIN1251" if self.info.encoding == "cp1251" else "UTF8"
         return f"FORMAT csv, HEADER true, DELIMITER '{self.info.delimiter}', ENCODING '{encoding}'"

@@ -8,7 +8,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from .base import EARLIEST_DATE, MAX_DIGITS, NULL, FileInfo, Lookups
+from .base import EARLIEST_DATE, MAX_COUNT, MAX_DIGITS, NULL, FileInfo, Lookups
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DOTTED = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
@@ -163,6 +163,11 @@ def _count(name: str, raw: str, default: str | None = None) -> tuple[str | None,
             "field": name,
             "value": value,
         }
-    if len(value) > MAX_DIGITS:
-        return None, _("%(field)s %(value)s is too large.") % {"field": name, "value": value}
-    return value, None
+    digits = value.lstrip("0") or "0"  # int() of thousands of digits is slow, and refused past 4300
+    if len(digits) > MAX_DIGITS or int(digits) > MAX_COUNT:
+        return None, _("%(field)s %(value)s is too large: a count can be at most %(max)s.") % {
+            "field": name,
+            "value": value if len(value) <= 40 else f"{value[:40]}…",
+            "max": f"{MAX_COUNT:,}".replace(",", " "),
+        }
+    return digits, None

@@ -45,12 +45,14 @@ class Command(BaseCommand):
                 continue
             batch = services.receive_path(path, door=Door.CLI, kind=kind, queue=False)
             queued = services.enqueue(batch.pk)
-            line = f"{path.name}: batch #{batch.pk}" + ("" if queued else " (queue unavailable: pending)")
-            if not queued:
+            batch.refresh_from_db()
+            line = f"{path.name}: batch #{batch.pk}"
+            if not queued and batch.status == Status.PENDING:
+                line += " (queue unavailable: pending)"
                 pending += 1
                 progress.note(line)
                 continue
-            if not wait:
+            if not wait and batch.status != Status.FAILED:
                 progress.advance(line, weight=size)
                 continue
             batch = self._wait(batch, timeout)
@@ -61,7 +63,7 @@ class Command(BaseCommand):
             progress.advance(None, rows=batch.rows_read, weight=size)
         progress.finish()
         if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) failed: see the batches above.")
+            raise CommandError(f"{failed} of {len(files)} file(s) failed or were refused: see the reasons above.")
         if pending:
             self.stdout.write(
                 self.style.WARNING(
