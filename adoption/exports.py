@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 import exports
-from accounts.permissions import is_reader
+from accounts import policy
 
 from .filters import AdoptionFilterSet
 from .models import Adoption
@@ -23,7 +23,7 @@ class AdoptionListExport(exports.TableExport):
     filterset_class = AdoptionFilterSet
 
     def check_access(self) -> None:
-        if not is_reader(self.user):
+        if not policy.can_view_declarations(self.user):
             raise PermissionDenied
 
     def get_queryset(self):

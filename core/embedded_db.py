@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DB_NAME = "egov"
 DB_USER = "postgres"
@@ -70,7 +71,7 @@ def layout(var_dir: Path | str) -> Layout:
     return Layout(Path(var_dir).resolve() / "postgres")
 
 
-def django_database(var_dir: Path | str) -> dict:
+def django_database(var_dir: Path | str) -> dict[str, Any]:
     """The DATABASES entry for the embedded server (the settings use it when DATABASE_URL is unset)."""
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -129,7 +130,7 @@ def _run_as() -> pwd.struct_passwd:
         return pwd.getpwnam(OS_USER)
 
 
-def _as_user(account: pwd.struct_passwd) -> dict:
+def _as_user(account: pwd.struct_passwd) -> dict[str, Any]:
     if os.geteuid() != 0:
         return {}
     return {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": [], "umask": 0o077}
@@ -176,7 +177,9 @@ def _prepare_folders(where: Layout, account: pwd.struct_passwd) -> None:
             )
 
 
-def _pg(account: pwd.struct_passwd, *args: str, timeout: int = START_TIMEOUT_SECONDS) -> subprocess.CompletedProcess:
+def _pg(
+    account: pwd.struct_passwd, *args: str, timeout: int = START_TIMEOUT_SECONDS
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(bin_dir() / args[0]), *args[1:]],
         check=False,

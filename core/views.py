@@ -22,17 +22,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """400 in the portal's layout (Django's own handler renders it without the request)."""
     return _error_page(request, "400.html", 400)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """500 in the portal's layout; without the request (user, menu) when even that fails."""
     return _error_page(request, "500.html", 500)
 
 
-def _error_page(request, template_name: str, status: int) -> HttpResponse:
+def _error_page(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
     try:
         return HttpResponse(loader.render_to_string(template_name, request=request), status=status)
     except Exception:  # the error may be the database itself: the page must still show

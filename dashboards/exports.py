@@ -7,9 +7,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 import exports
+from accounts import policy
 from municipalities.models import Province
 
-from . import access
 from .cache import cached
 from .forms import AsOfForm, MunicipalityFilterForm
 from .queries import MunicipalityFilter, filter_rows, municipality_table, province_table
@@ -23,9 +23,9 @@ class DashboardExport(exports.TableExport):
     every_municipality = False
 
     def check_access(self) -> None:
-        if not access.can_view_dashboards(self.user):
+        if not policy.can_view_dashboards(self.user):
             raise PermissionDenied
-        if self.every_municipality and not access.can_view_every_municipality(self.user):
+        if self.every_municipality and not policy.can_view_every_municipality(self.user):
             raise PermissionDenied
         if not self.as_of_form.is_valid():
             raise BadRequest("Invalid as_of date.")

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 import exports
-from accounts.permissions import is_reader
-from adoption.access import visible_municipalities
+from accounts import policy
+from municipalities.models import Municipality
 
 from .choices import UsageBreakdown
 from .filters import AdoptionMatrixFilterSet, UsageReportFilterSet
@@ -20,11 +20,11 @@ class ReportExport(exports.TableExport):
     strict = False  # invalid filters: the FilterSet itself gives no rows of the report's shape
 
     def check_access(self) -> None:
-        if not is_reader(self.user):
+        if not policy.can_view_reports(self.user):
             raise PermissionDenied
 
     def get_queryset(self):
-        return visible_municipalities(self.user).defer("boundary")
+        return Municipality.objects.visible_to(self.user).defer("boundary")
 
     def name_parts(self) -> list[str]:
         parts = super().name_parts()

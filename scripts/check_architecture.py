@@ -24,20 +24,18 @@ LAYERS: list[tuple[str, ...]] = [
     ("adoption",),  # domain: declared adoption
     ("usage",),  # domain: observed usage
     ("reports", "dashboards"),  # what the ministry reads, built on the domain apps; not on each other
-    ("demo",),  # demo data and users over every app (issue 10.5)
+    ("demo",),  # the quick start's demo data, users and usage generator, over every app
     ("egov_portal",),  # settings and URLs: the project
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
 # Known exceptions, each with its reason; an entry that no longer occurs is an error too.
 ALLOWED_UPWARD: dict[tuple[str, str], str] = {
-    ("accounts.management.commands.create_demo_users", "municipalities.models"): "demo code (issue 10.5: a demo app)",
     ("municipalities.views", "adoption.views"): "the municipality page shows the adoption section",
     ("municipalities.api.views", "adoption.models"): "the municipalities API carries each declared stage",
     ("municipalities.api.serializers", "adoption.models"): "the municipalities API carries each declared stage",
 }
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"exports.services", "exports.tasks", "exports.views"}): "issue 10.3 removes it (exports branch)",
     frozenset({"usage.services", "usage.tasks"}): "enqueue() imports the task it sends, in the function",
 }
 SKIP = {"tests", "bench", "scripts", ".venv", "node_modules", "staticfiles", "static", "templates", "var", "docs"}

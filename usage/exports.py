@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import exports
+from accounts import policy
 from exports.choices import Flavour
 
-from . import services
 from .filters import ImportBatchFilterSet
 from .models import ImportBatch
 from .tables import ImportBatchTable
@@ -31,7 +31,7 @@ class BatchListExport(exports.TableExport):
     filterset_class = ImportBatchFilterSet
 
     def check_access(self) -> None:
-        if not services.can_view_batches(self.user):
+        if not policy.can_view_batches(self.user):
             raise PermissionDenied
 
     def get_queryset(self):
@@ -49,7 +49,7 @@ class RejectedRowsExport(exports.ExportSource):
 
     @cached_property
     def batch(self) -> ImportBatch:
-        if not services.can_view_batches(self.user):
+        if not policy.can_view_batches(self.user):
             raise Http404  # as the batch's page: outsiders do not learn that it exists
         try:
             pk = int(self.params.get("batch", ""))

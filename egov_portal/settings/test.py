@@ -6,7 +6,9 @@ from .base import *  # noqa: F403
 from .base import DATABASES
 from .env import env, postgres_database
 
-DATABASES["default"] = postgres_database("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/egov")
+_database = postgres_database("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/egov")
+assert _database is not None  # noqa: S101 -- the default above is a PostgreSQL URL
+DATABASES["default"] = _database
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 # Eager everywhere except the tests that start a real worker (they override this).

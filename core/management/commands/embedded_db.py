@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core import embedded_db
 
 
 class Command(BaseCommand):
     help = "Start, stop or show the embedded PostgreSQL that serves the portal when DATABASE_URL is unset."
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["start", "stop", "status", "url"])
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: object, action: str, **options: object) -> None:
         var_dir = settings.VAR_DIR
         try:
             if action == "start":
