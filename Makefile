@@ -50,7 +50,7 @@ test: venv services chromium
 ## The second job: the demo built as `make run` builds it and walked by every role, on an embedded
 ## PostgreSQL of its own in a scratch folder under /tmp (reachable by the server's own account wherever
 ## the checkout lives), stopped and removed afterwards whatever the result.
-test-embedded: venv
+test-embedded: venv services
 	@scratch=$$(mktemp -d /tmp/egov-test-embedded.XXXXXX) && chmod 755 $$scratch; \
 	  export EGOV_VAR_DIR=$$scratch; unset DATABASE_URL; \
 	  if $(PY) manage.py embedded_db start; then \
