@@ -57,14 +57,17 @@ test: venv services chromium libreoffice lint
 	@$(MAKE) --no-print-directory test-embedded
 
 ## The second job: the demo built as `make run` builds it and walked by every role, on an embedded
-## PostgreSQL of its own (var/test-embedded/), stopped afterwards whatever the result.
-EMBEDDED_TEST_VAR := $(CURDIR)/var/test-embedded
-test-embedded: venv
-	@export EGOV_VAR_DIR=$(EMBEDDED_TEST_VAR); unset DATABASE_URL; \
-	  $(PY) manage.py embedded_db start || exit 1; \
-	  DATABASE_URL=$$($(PY) manage.py embedded_db url) REDIS_URL=$(TEST_REDIS_URL) \
-	    $(VENV)/bin/pytest -m demo_walk tests/test_demo_walk.py; rc=$$?; \
-	  $(PY) manage.py embedded_db stop; exit $$rc
+## PostgreSQL of its own in a scratch folder under /tmp (reachable by the server's own account wherever
+## the checkout lives), stopped and removed afterwards whatever the result.
+test-embedded: venv services
+	@scratch=$$(mktemp -d /tmp/egov-test-embedded.XXXXXX) && chmod 755 $$scratch; \
+	  export EGOV_VAR_DIR=$$scratch; unset DATABASE_URL; \
+	  if $(PY) manage.py embedded_db start; then \
+	    DATABASE_URL=$$($(PY) manage.py embedded_db url) REDIS_URL=$(TEST_REDIS_URL) \
+	      $(VENV)/bin/pytest -m demo_walk tests/test_demo_walk.py; rc=$$?; \
+	    $(PY) manage.py embedded_db stop; \
+	  else rc=1; fi; \
+	  rm -rf $$scratch; exit $$rc
 
 ## ruff, formatting, missing migrations, types (mypy, see pyproject.toml) and the import rules.
 lint: venv

@@ -47,6 +47,8 @@ SEOS_CURVE = [
     (dt.date(2019, 12, 31), 250),
     (dt.date(2022, 6, 30), 262),
 ]
+# After the curve's last date: (days before today, adopters beyond its last count).
+RECENT_REGIX = [(365, 1), (60, 3), (10, 5)]
 # Named in the press on 2017-10-09 as the first real SEOS participants.
 SEOS_PIONEERS = [
     "Родопи", "Руен", "Челопеч", "Димитровград", "Стралджа", "Антон", "Мирково",
@@ -116,8 +118,11 @@ def plan_adopters(rng: random.Random, max_ops: int) -> list[Adopter]:
     regix_order = sorted(municipalities, key=eagerness, reverse=True)
     seos_order = sorted(municipalities, key=lambda row: (row[1] not in SEOS_PIONEERS, -eagerness(row)))
     today = timezone.localdate()
-    regix_curve = [*REGIX_CURVE, (today - dt.timedelta(days=12), REGIX_CURVE[-1][1] + 4)]
-    seos_curve = [*SEOS_CURVE, (today - dt.timedelta(days=20), SEOS_CURVE[-1][1] + 2)]
+    # The last few join in the last year, one of them in the last month (changes to see on the overview).
+    regix_last = REGIX_CURVE[-1][1]
+    regix_curve = [*REGIX_CURVE, *[(today - dt.timedelta(days=days), regix_last + n) for days, n in RECENT_REGIX]]
+    seos_curve = [*SEOS_CURVE, (today - dt.timedelta(days=200), SEOS_CURVE[-1][1] + 1)]
+    seos_curve.append((today - dt.timedelta(days=15), SEOS_CURVE[-1][1] + 2))
     regix_from = {row[0]: _date_for_rank(regix_curve, rank) for rank, row in enumerate(regix_order)}
     seos_from = {row[0]: _date_for_rank(seos_curve, rank) for rank, row in enumerate(seos_order)}
     adopters = []

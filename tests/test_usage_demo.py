@@ -40,6 +40,23 @@ def test_adoption_follows_the_published_timeline():
     )
 
 
+def test_the_demo_usage_changes_within_the_month_and_the_year_and_some_stop():
+    """Issue 12: observed adoption moves against 30 days and a year ago, and a few stop (discrepancies)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    adopters = demo.plan_adopters(random.Random(2018), max_ops=2)
+    started = [a for a in adopters if a.regix_from and a.regix_from > today - dt.timedelta(days=365)]
+    started += [a for a in adopters if a.seos_from and a.seos_from > today - dt.timedelta(days=365)]
+    assert len(started) >= 4
+    assert any(a.regix_from and a.regix_from > today - dt.timedelta(days=45) for a in adopters)
+    stopped = [a for a in adopters if a.regix_until is not None]
+    assert len(stopped) == 5
+    assert all(130 <= (today - a.regix_until).days <= 170 for a in stopped)
+    rows = list(demo.regix_rows(stopped, today - dt.timedelta(days=100), True, random.Random(1), 1.0))
+    assert rows == [], "a municipality that stopped sends no more rows"
+
+
 def test_orthodox_easter_and_the_public_holidays():
     assert demo.orthodox_easter(2018) == dt.date(2018, 4, 8)
     assert demo.orthodox_easter(2024) == dt.date(2024, 5, 5)
