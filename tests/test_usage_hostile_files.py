@@ -324,3 +324,10 @@ def test_the_reader_is_not_fooled_by_a_deeply_nested_json_line(tmp_path):
     text += "[" * 100_000 + "\n"
     batch = import_text(tmp_path, text, name="usage.jsonl")
     assert (batch.status, batch.rows_accepted, batch.rows_rejected) == (Status.SUCCEEDED, 1, 1)
+
+
+def test_a_json_lines_file_of_the_other_kind_is_refused_whole(tmp_path):
+    text = _jsonl({"date": "2024-03-04", "municipality": "VAR06", "sent": 1, "received": 2})
+    batch = import_text(tmp_path, text, name="seos.jsonl", kind="regix")
+    assert batch.status == Status.FAILED
+    assert "Грешен вид" in batch.error
