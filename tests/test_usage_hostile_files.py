@@ -177,6 +177,19 @@ def test_a_gigabyte_of_blank_lines_is_refused_at_once(media_for_subprocess, tmp_
     assert result["peak_mb"] < 150, result
 
 
+def test_many_distinct_long_values_do_not_fill_the_importers_memory(media_for_subprocess, tmp_path):
+    """1,500 lines whose municipality is a distinct 60 KB value (90 MB): each is rejected, none is kept."""
+    lines = (f"2024-03-04,VAR06{n:05d}{'x' * 60_000},{PERSON},5\n" for n in range(1500))
+    data = (HEADER + "".join(lines) + ROW).encode()
+    path = tmp_path / "long-values.csv.gz"
+    path.write_bytes(gzip.compress(data, compresslevel=1))
+    result = _import_in_subprocess(path, media_for_subprocess)
+    assert (result["status"], result["read"], result["rejected"]) == (Status.SUCCEEDED, 1501, 1500), result
+    assert result["peak_mb"] < 150, result
+    reason = ImportBatch.objects.get().rejected_rows.order_by("line").first().reason
+    assert len(reason) < 1200
+
+
 # -- bytes that are not text, anywhere ------------------------------------------------------------------
 
 
@@ -324,3 +337,10 @@ def test_the_reader_is_not_fooled_by_a_deeply_nested_json_line(tmp_path):
     text += "[" * 100_000 + "\n"
     batch = import_text(tmp_path, text, name="usage.jsonl")
     assert (batch.status, batch.rows_accepted, batch.rows_rejected) == (Status.SUCCEEDED, 1, 1)
+
+
+def test_a_json_lines_file_of_the_other_kind_is_refused_whole(tmp_path):
+    text = _jsonl({"date": "2024-03-04", "municipality": "VAR06", "sent": 1, "received": 2})
+    batch = import_text(tmp_path, text, name="seos.jsonl", kind="regix")
+    assert batch.status == Status.FAILED
+    assert "Грешен вид" in batch.error

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 TEMP_BUFFERS = "256MB"
 COPY_CHUNK_ROWS = 2000
+# Flagged rows are few in a usual file but may each be a 64 KiB line in a hostile one: 200 of those are
+# ~13 MB, where 2,000 were hundreds of MB in the importer.
+FLAGGED_CHUNK_ROWS = 200
 
 
 def _prepare(cursor, kind: str) -> None:
@@ -171,7 +174,7 @@ def _stage_flagged_rows(cursor, reader: UsageFileReader) -> None:
     stage_columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
     with connection.chunked_cursor() as flagged:
         flagged.execute(query)
-        while rows := flagged.fetchmany(COPY_CHUNK_ROWS):
+        while rows := flagged.fetchmany(FLAGGED_CHUNK_ROWS):
             lines = "".join(reader.stage_flagged(line + 1, fields) for line, *fields in rows)
             _copy(cursor, STAGE, stage_columns, iter([lines]))
 

@@ -240,9 +240,15 @@ class Opening:
     def _settle_jsonl_kind(self, keys: list[str]) -> None:
         """The kind of a JSON Lines file: the one the sender named, else the one whose fields the first
         object has most of (a missing field is then that row's rejection, not the file's)."""
-        if self.info.kind:
-            return
         present = set(keys)
+        if self.info.kind:
+            fits = [kind for kind, required in REQUIRED.items() if present >= set(required)]
+            if fits and self.info.kind not in fits:
+                raise UnreadableFile(
+                    _("Wrong kind: this is a %(found)s file (by its columns), not a %(expected)s file.")
+                    % {"found": Kind(fits[0]).label, "expected": Kind(self.info.kind).label}
+                )
+            return
         scores = {
             kind: len(present & {*REQUIRED[kind], *OPTIONAL[kind]} - {"date", "municipality"}) for kind in REQUIRED
         }

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from .base import EARLIEST_DATE, MAX_COUNT, MAX_DIGITS, NULL, FileInfo, Lookups
 
+# Only values up to this long are cached: 100,000 cached values of a 64 KiB line each would be gigabytes.
+CACHED_CHARS = 300
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DOTTED = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
 
@@ -82,7 +84,9 @@ class RowRules:
             if len(self._dates) > 100_000:
                 self._dates.clear()
             iso, error = _parse_date(raw.strip(), self.today)
-            cached = self._dates[raw] = (iso, error, None if iso is None else iso[:8] + "01")
+            cached = (iso, error, None if iso is None else iso[:8] + "01")
+            if len(raw) <= CACHED_CHARS:
+                self._dates[raw] = cached
         return cached[0], cached[1]
 
     def _municipality(self, raw: str) -> tuple[str | None, str | None]:
@@ -90,7 +94,9 @@ class RowRules:
         if cached is None:
             if len(self._municipalities) > 100_000:
                 self._municipalities.clear()
-            cached = self._municipalities[raw] = _resolve_municipality(raw.strip(), self.lookups)
+            cached = _resolve_municipality(raw.strip(), self.lookups)
+            if len(raw) <= CACHED_CHARS:
+                self._municipalities[raw] = cached
         return cached
 
     def _operation(self, raw: str) -> tuple[str | None, str | None]:
@@ -109,7 +115,8 @@ class RowRules:
                     None,
                     _("Unknown operation %(operation)r: it is not in the RegiX catalogue.") % {"operation": value},
                 )
-            self._operations[raw] = cached
+            if len(raw) <= CACHED_CHARS:
+                self._operations[raw] = cached
         return cached
 
 
