@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import MunicipalityContact, Service, Stage
@@ -59,3 +60,44 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = MunicipalityContact
         fields = ["eik", "address", "responsible_person", "position", "phone", "email"]
+
+
+class QueueDecisionForm(forms.Form):
+    """One decision for one or several queued declarations; the comment is asked on confirmation."""
+
+    decision = forms.ChoiceField(choices=[(VerifyForm.APPROVE, _("Approve")), (VerifyForm.REJECT, _("Reject"))])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    comment = forms.CharField(
+        label=_("Comment (the municipality sees it)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in self._asked_ids()]
+        # The first POST only chooses; the confirming POST must carry the comment.
+        self.fields["comment"].required = bool(self.data.get("confirm"))
+        if not self.data.get("comment") and self.data.get("decision") == VerifyForm.APPROVE:
+            self.initial["comment"] = _("Checked against the evidence.")
+
+    def _asked_ids(self) -> list[int]:
+        return [int(value) for value in self.data.getlist("ids") if str(value).isdigit()]
+
+    @property
+    def adoptions_queryset(self):
+        """The asked declarations that are still waiting (another verifier may have been quicker)."""
+        return self.queryset.filter(pk__in=self._asked_ids())
+
+    @cached_property
+    def adoptions(self) -> list:
+        return list(self.adoptions_queryset)
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == VerifyForm.APPROVE
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.adoptions:
+            raise forms.ValidationError(_("None of the chosen declarations is waiting for verification any more."))
+        return cleaned

@@ -14,18 +14,18 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2 import SingleTableMixin
 
 from accounts.permissions import MinistryRequiredMixin, is_reader
 from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
-from . import access, services
-from .filters import AdoptionFilterSet
-from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
+from . import access, queue, services
+from .filters import AdoptionFilterSet, PendingAdoptionFilterSet
+from .forms import ConfirmForm, ContactForm, QueueDecisionForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
 from .tables import AdoptionTable, PendingAdoptionTable
 
@@ -206,17 +206,71 @@ class AdoptionListView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, F
         )
 
 
-class PendingVerificationView(MinistryRequiredMixin, SingleTableView):
-    """The ministry's queue: declarations waiting for verification, oldest first."""
+class PendingVerificationView(MinistryRequiredMixin, SingleTableMixin, FilterView):
+    """The ministry's work list: declarations waiting for verification, oldest first, filterable."""
 
     table_class = PendingAdoptionTable
+    filterset_class = PendingAdoptionFilterSet
     template_name = "adoption/pending_list.html"
 
     def get_queryset(self):
-        return Adoption.objects.pending_verification_for(self.request.user)
+        return queue.with_replaced_stage(Adoption.objects.pending_verification_for(self.request.user))
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}
+        return {**super().get_context_data(**kwargs), "queue_query": self.request.GET.urlencode()}
+
+
+class PendingDecisionView(MinistryRequiredMixin, FormView):
+    """Approve or reject one or several queued declarations, after one confirmation. POST only.
+
+    The first POST (a row's button, or the selection with a bulk button) shows what will happen;
+    the confirming POST carries the comment and acts. Either way the ministry returns to the list
+    with its filters, order and page (`query`) as they were.
+    """
+
+    form_class = QueueDecisionForm
+    template_name = "adoption/pending_confirm.html"
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        data = kwargs["data"].copy()
+        decision, _sep, row = data.get("decide", "").partition(":")
+        if decision:
+            data["decision"] = decision
+        if row:
+            data.setlist("ids", [row])
+        return {**kwargs, "data": data, "queryset": Adoption.objects.pending_verification_for(self.request.user)}
+
+    def get_success_url(self) -> str:
+        return queue.back_to_list(self.request.POST.get("query", ""))
+
+    def form_valid(self, form):
+        if not self.request.POST.get("confirm"):
+            return self.render_to_response(self.get_context_data(form=form, confirming=True))
+        done = queue.decide(self.request.user, form.adoptions, form.approve, form.cleaned_data["comment"])
+        if form.approve:
+            text = ngettext("%(count)d declaration was approved.", "%(count)d declarations were approved.", done)
+        else:
+            text = ngettext("%(count)d declaration was rejected.", "%(count)d declarations were rejected.", done)
+        messages.success(self.request, text % {"count": done})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        if not self.request.POST.get("confirm") and not form.adoptions:
+            messages.error(self.request, _("Choose at least one declaration first."))
+            return HttpResponseRedirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=form, confirming=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        return {
+            **context,
+            "items": queue.with_replaced_stage(form.adoptions_queryset),
+            "query": self.request.POST.get("query", ""),
+            "back_url": self.get_success_url(),
+        }
 
 
 def _add_errors(form, error: ValidationError) -> None:

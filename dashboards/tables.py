@@ -7,11 +7,11 @@ from the history, so the table is computed, then filtered and ordered in memory 
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from adoption.models import Service
+from core.formatting import format_number, format_share
 
 from .queries import MunicipalityRow, ProvinceRow
 
@@ -24,7 +24,7 @@ def short_name(service: Service) -> str:
 
 
 def _grouped(value) -> str:
-    return "–" if value is None else number_format(value, force_grouping=True)
+    return format_number(value)
 
 
 class StageColumn(tables.Column):
@@ -176,4 +176,4 @@ class ShareColumn(tables.Column):
 
 
 def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{number_format(share * 100, decimal_pos=1)}\xa0%"
+    return format_share(share)

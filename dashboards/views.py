@@ -29,6 +29,7 @@ from .queries import (
     MunicipalityFilter,
     adoption_summary,
     filter_rows,
+    import_freshness,
     municipality_table,
     national_figures,
     province_table,
@@ -81,7 +82,9 @@ class DashboardMixin(LoginRequiredMixin):
         }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.base_context()}
+        # The printed page's header names the data's freshness (templates/includes/print_header.html).
+        freshness = self.cached("import_freshness", import_freshness)
+        return {**super().get_context_data(**kwargs), **self.base_context(), "print_freshness": freshness}
 
     def charts(self) -> list[Chart]:
         return []
