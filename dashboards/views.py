@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import date
 
 from django.conf import settings
@@ -35,7 +37,7 @@ from .queries import (
     province_table,
 )
 from .snapshots import USAGE_ROLLUPS
-from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name
+from .tables import SHOW_ALL, MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name, stage_legend
 from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
 
@@ -83,7 +85,8 @@ class DashboardMixin(LoginRequiredMixin):
 
     def get_context_data(self, **kwargs):
         # The printed page's header names the data's freshness (templates/includes/print_header.html).
-        freshness = self.cached("import_freshness", import_freshness)
+        # A callable: resolved (one query) only where the template shows it; the overview has its own.
+        freshness = partial(self.cached, "import_freshness", import_freshness)
         return {**super().get_context_data(**kwargs), **self.base_context(), "print_freshness": freshness}
 
     def charts(self) -> list[Chart]:
@@ -132,6 +135,7 @@ class OverviewView(DashboardMixin, TemplateView):
             summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
             map=maps.map_regix_and_seos(table),
         )
+        context["print_freshness"] = context["summary"].freshness
         return context
 
 
@@ -183,7 +187,30 @@ class DashboardTableExportMixin(TableExportMixin):
         return [*super().get_export_name_parts(), self.as_of.isoformat()]
 
 
-class ProvinceTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+def shown_service(request, services, default: str = "") -> str:
+    """`?show=`: a service's code or SHOW_ALL; by default the filtered service, else the first one."""
+    codes = [service.code for service in services]
+    show = request.GET.get("show", "")
+    if show == SHOW_ALL or show in codes:
+        return show
+    return default if default in codes else (codes[0] if codes else "")
+
+
+class ShownServiceMixin:
+    """The service picker's context for the two wide tables (templates/dashboards/includes/show_picker.html)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the table, which sets show and shown_services
+        return {
+            **context,
+            "show": self.show,
+            "show_all": SHOW_ALL,
+            "show_services": self.shown_services,
+            "stage_legend": stage_legend(),
+        }
+
+
+class ProvinceTableView(ShownServiceMixin, DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
     """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
 
     template_name = "dashboards/provinces.html"
@@ -194,14 +221,15 @@ class ProvinceTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMi
     def get_table(self, **kwargs):
         result = self.cached("province_table", lambda: province_table(self.as_of))
         self.result = result
+        self.shown_services, self.show = result.services, shown_service(self.request, result.services)
         table = ProvinceAdoptionTable(
-            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
+            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total, show=self.show
         )
         RequestConfig(self.request, paginate=False).configure(table)
         return table
 
 
-class MunicipalityTableView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class MunicipalityTableView(ShownServiceMixin, DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
     """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
@@ -223,7 +251,9 @@ class MunicipalityTableView(DashboardMixin, DashboardTableExportMixin, SingleTab
             )
         self.rows = rows
         self.window = result.window
-        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS))
+        chosen = self.filter_form.cleaned_data.get("service") if self.filter_form.is_valid() else ""
+        self.shown_services, self.show = services, shown_service(self.request, services, default=chosen)
+        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS), show=self.show)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 
