@@ -37,9 +37,15 @@ def can_view_batches(user) -> bool:
 
 
 def can_upload_on_page(user) -> bool:
+    """The upload page: ministry staff, administrators, and operators (from their own page)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_ministry or user.is_administrator
+    return user.is_ministry or user.is_administrator or user.is_operator
+
+
+def can_follow_batches(user) -> bool:
+    """A batch's page: whoever sees batches, and operators (`ImportBatch.visible_to` keeps them to their own)."""
+    return can_view_batches(user) or (user.is_authenticated and user.is_active and user.is_operator)
 
 
 def can_upload(user) -> bool:
