@@ -27,13 +27,12 @@ class StageChangeForm(forms.Form):
 
     def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        stages = list(service.stages.order_by("order", "id"))
         self.fields["stage"].queryset = service.stages.order_by("order", "id")
         self.fields["since"].initial = timezone.localdate()
-        # Offer the next stage: the usual step forward.
-        later = [s for s in stages if current is not None and s.order > current.order]
-        if later:
-            self.fields["stage"].initial = later[0].pk
+        # The current stage is pre-selected: nothing changes unless the officer picks another stage,
+        # so a stage such as "suspended" is only ever chosen explicitly.
+        if current is not None:
+            self.fields["stage"].initial = current.pk
 
 
 class ConfirmForm(forms.Form):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -24,6 +24,7 @@ from exports.views import TableExportMixin
 from municipalities.models import Municipality
 
 from . import access, queue, services
+from .attention import needs_attention
 from .filters import AdoptionFilterSet, PendingAdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, QueueDecisionForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
@@ -69,10 +70,18 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
         return access.can_edit(self.request.user, self.municipality)
 
     def get_success_url(self) -> str:
+        if self.back_to_start_page:
+            return reverse("adoption:mine")
         return self.municipality.get_absolute_url() + "#adoption"
 
+    @property
+    def back_to_start_page(self) -> bool:
+        """Opened from the officer's start page (`next=mine`): go back there afterwards."""
+        return "mine" in (self.request.GET.get("next"), self.request.POST.get("next"))
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "municipality": self.municipality}
+        context = super().get_context_data(**kwargs)
+        return {**context, "municipality": self.municipality, "next": "mine" if self.back_to_start_page else ""}
 
 
 class StageChangeView(MunicipalityWriteMixin, FormView):
@@ -161,6 +170,29 @@ class VerifyView(MunicipalityWriteMixin, FormView):
     def form_invalid(self, form):
         messages.error(self.request, _("Choose verify or reject and give a comment."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+class MyMunicipalityView(LoginRequiredMixin, TemplateView):
+    """An officer's start page: what their municipality needs from them, one click to act on each."""
+
+    template_name = "adoption/my_municipality.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.is_officer and request.user.municipality_id):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(access.editable_municipalities(self.request.user))
+        statuses = services.statuses_for(municipality)
+        contact = MunicipalityContact.objects.filter(municipality=municipality).first()
+        return {
+            **super().get_context_data(**kwargs),
+            "municipality": municipality,
+            "statuses": statuses,
+            "contact": contact,
+            "attention": needs_attention(municipality, statuses, contact),
+        }
 
 
 class ContactUpdateView(MunicipalityWriteMixin, FormView):

@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -113,7 +113,10 @@ class HomeView(TemplateView):
     template_name = "dashboards/home.html"
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.can_view_dashboards(request.user):
+        user = request.user
+        if user.is_authenticated and user.is_officer and user.municipality_id:
+            return HttpResponseRedirect(reverse("adoption:mine"))  # an officer's start page
+        if user.is_authenticated and access.can_view_dashboards(user):
             return OverviewView.as_view()(request, *args, **kwargs)
         return super().get(request, *args, **kwargs)
 

@@ -113,7 +113,8 @@ def test_officers_see_the_national_aggregates_but_no_one_elses_declarations(clie
         assert "В реална употреба" not in body  # no municipality's stage on an aggregate page
         for restricted in ("dashboards:discrepancies", "dashboards:municipalities", "dashboards:map"):
             assert f'href="{reverse(restricted)}' not in body
-    overview = client.get("/", {"as_of": "2018-08-31"}).context["summary"]
+    assert client.get("/")["Location"] == reverse("adoption:mine")  # an officer's start page
+    overview = client.get(reverse("dashboards:overview"), {"as_of": "2018-08-31"}).context["summary"]
     assert next(s for s in overview.services if s.code == "regix").declared.now == 2
 
 
