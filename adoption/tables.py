@@ -68,7 +68,7 @@ class PendingAdoptionTable(tables.Table):
         sequence = ["select", *fields, "change", "evidence", "set_at", "actions"]
         order_by = ("set_at",)
         per_page = 50
-        attrs = {"class": "data-table queue-table"}
+        attrs = {"class": "data-table queue-table stack-on-narrow"}
 
     def render_municipality(self, record: Adoption) -> str:
         return record.municipality.name

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from adoption.choices import Verification
+from core.formatting import format_month
 
 from .choices import NOT_DECLARED, UsageBreakdown, UsageService
 from .queries import MatrixRow
@@ -47,6 +48,12 @@ class UsageReportTable(tables.Table):
         # The columns are this instance's copies (django-tables2 deep-copies them per table).
         self.columns["item_code"].column.verbose_name = code_label
         self.columns["item_name"].column.verbose_name = name_label
+
+    def render_month(self, value) -> str:
+        return format_month(value)
+
+    def value_month(self, value):
+        return value
 
     def render_service(self, value: str) -> str:
         return UsageService(value).label if value in UsageService.values else value
