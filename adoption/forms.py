@@ -76,8 +76,6 @@ class QueueDecisionForm(forms.Form):
         self.fields["ids"].choices = [(str(pk), str(pk)) for pk in self._asked_ids()]
         # The first POST only chooses; the confirming POST must carry the comment.
         self.fields["comment"].required = bool(self.data.get("confirm"))
-        if not self.data.get("comment") and self.data.get("decision") == VerifyForm.APPROVE:
-            self.initial["comment"] = _("Checked against the evidence.")
 
     def _asked_ids(self) -> list[int]:
         return [int(value) for value in self.data.getlist("ids") if str(value).isdigit()]

@@ -272,6 +272,8 @@ class PendingDecisionView(MinistryRequiredMixin, FormView):
             data["decision"] = decision
         if row:
             data.setlist("ids", [row])
+        if not data.get("confirm") and data.get("decision") == VerifyForm.APPROVE:
+            data["comment"] = _("Checked against the evidence.")  # an approval's usual comment, editable
         return {**kwargs, "data": data, "queryset": Adoption.objects.pending_verification_for(self.request.user)}
 
     def get_success_url(self) -> str:

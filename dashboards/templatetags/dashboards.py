@@ -67,3 +67,11 @@ def map_rows(national_map) -> str:
             f"</th><td>{escape(area.province)}</td><td>{escape(area.category.label)}</td>{figures}</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def map_provinces(national_map) -> list[tuple[str, str]]:
+    """The provinces of the map's municipalities, by name: the phone's "zoom to a province" picker.
+    A municipality's NSI code starts with its province's (VAR06 is in VAR)."""
+    provinces = {area.code[:3]: area.province for area in national_map.areas}
+    return sorted(provinces.items(), key=lambda item: item[1])

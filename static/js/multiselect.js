@@ -10,6 +10,9 @@
   function enhance(select) {
     if (select.tomselect || select.options.length < LONG_LIST && !select.hasAttribute("data-searchable")) { return; }
     var body = document.body.dataset;
+    /* Tom Select moves the <label> to its own input; the original (kept for the form) keeps a name. */
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) { select.setAttribute("aria-label", label.textContent.trim()); }
     var multiple = select.multiple;
     new window.TomSelect(select, {
       plugins: multiple ? ["remove_button"] : [],
