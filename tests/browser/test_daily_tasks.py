@@ -176,11 +176,12 @@ def test_the_analyst_filters_the_usage_report_and_downloads_three_formats(walk, 
         page = walk(size, "analyst")
         page.goto("/reports/usage/")
         check(page, "report")
-        control = page.locator(".ts-control").nth(1)  # the municipalities' searchable multi-select
-        control.click()
-        page.keyboard.type("Варна")
-        page.keyboard.press("Enter")
-        page.keyboard.press("Tab")  # leaving the control closes its list
+        search = page.get_by_role("combobox", name="Общини")  # the municipalities' searchable multi-select
+        search.click()
+        search.press_sequentially("Варна")
+        page.locator("#id_municipality-ts-dropdown").get_by_role("option", name="Варна", exact=True).click()
+        page.locator("h1").click()  # leaving the control closes its list
+        assert page.eval_on_selector("#id_municipality", "s => [...s.selectedOptions].map(o => o.value)") == ["VAR06"]
         page.get_by_role("button", name="Покажи").click()
         page.wait_for_url(re.compile(r".*municipality=VAR06.*"))
         check(page, "filtered")
