@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from core.formatting import format_month
 
+
 def month_label(month: date) -> str:
     """ "08.2018" in Bulgarian, "Aug 2018" in English: the same label in the chart, its table and the map."""
     return format_month(month)

@@ -240,8 +240,7 @@ def map_by_intensity(table) -> NationalMap:
         bucket = 0 if rate <= 0 else 1 + sum(rate >= floor for floor in INTENSITY_FLOORS)
         values[row.code] = MapValue(
             category=f"b{bucket}",
-            details=f"{row.name}, {row.province}: {format_number(rate, 1)} "
-            f"{_('RegiX queries per 1,000 inhabitants')}",
+            details=f"{row.name}, {row.province}: {format_number(rate, 1)} {_('RegiX queries per 1,000 inhabitants')}",
             figures=_figures(row),
         )
     title = _("RegiX queries per 1,000 inhabitants, %(first)s – %(last)s") % {

@@ -79,7 +79,8 @@ class StageColumn(tables.Column):
         if self.compact:
             kind = stage_kind(value.stage, self.stages)
             return format_html(
-                '<span class="stage-icon {}" title="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+                '<span class="stage-icon {}" title="{}" aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">{}</span>',
                 STAGE_ICON_CLASSES[kind],
                 value.stage.name,
                 STAGE_ICONS[kind],

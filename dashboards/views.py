@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -232,7 +231,9 @@ class ProvinceTableView(ShownServiceMixin, DashboardMixin, DashboardTableExportM
         return table
 
 
-class MunicipalityTableView(ShownServiceMixin, DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class MunicipalityTableView(
+    ShownServiceMixin, DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView
+):
     """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
@@ -308,7 +309,7 @@ class TrendsView(DashboardMixin, TemplateView):
                 x_title=month,
                 y_title=_("queries"),
                 x=volumes.months,
-                series=[Series(f"{code}", values) for code, _name, values in volumes.registers]
+                series=[Series(name, values) for _code, name, values in volumes.registers]
                 + ([Series(_("other registers"), volumes.others)] if any(volumes.others) else []),
                 kind="bar",
                 stacked=True,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from core.formatting import format_number
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import format_number
 
 from .models import Municipality
 

@@ -32,7 +32,8 @@ def test_each_row_shows_the_stage_it_replaces(client, ministry_user, queue):
     assert rows["VAR06"].replaced_stage_name == "Заявен достъп"
     assert rows["VAR01"].replaced_stage_name == "Не е кандидатствала"
     body = response.content.decode()
-    assert "Заявен достъп</span>" in body and "Предоставен достъп</strong>" in body
+    assert "Заявен достъп</span>" in body
+    assert "Предоставен достъп</strong>" in body
 
 
 def test_two_declarations_are_approved_after_one_confirmation_and_the_list_keeps_its_filters(
@@ -46,7 +47,8 @@ def test_two_declarations_are_approved_after_one_confirmation_and_the_list_keeps
     assert Adoption.objects.filter(verification=Verification.VERIFIED).count() == 0  # nothing yet
     assert {item.pk for item in confirm.context["items"]} == set(ids)
     done = client.post(
-        DECIDE, {"decision": "approve", "ids": ids, "query": query, "confirm": "1", "comment": "Проверено по документите"}
+        DECIDE,
+        {"decision": "approve", "ids": ids, "query": query, "confirm": "1", "comment": "Проверено по документите"},
     )
     assert done["Location"] == reverse("adoption:pending") + "?service=regix&sort=-municipality"
     assert set(Adoption.objects.filter(verification=Verification.VERIFIED).values_list("pk", flat=True)) == set(ids)
@@ -59,7 +61,8 @@ def test_a_rows_reject_button_asks_for_a_reason_first(client, ministry_user, que
     confirm = client.post(DECIDE, {"decide": f"reject:{queue[1].pk}", "query": ""})
     assert [item.pk for item in confirm.context["items"]] == [queue[1].pk]
     missing = client.post(DECIDE, {"decision": "reject", "ids": [queue[1].pk], "confirm": "1", "comment": ""})
-    assert missing.status_code == 200 and missing.context["form"].errors["comment"]
+    assert missing.status_code == 200
+    assert missing.context["form"].errors["comment"]
     assert Adoption.objects.get(pk=queue[1].pk).verification == Verification.UNVERIFIED
     client.post(DECIDE, {"decision": "reject", "ids": [queue[1].pk], "confirm": "1", "comment": "Няма номер"})
     assert Adoption.objects.get(pk=queue[1].pk).verification == Verification.REJECTED

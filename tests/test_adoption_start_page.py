@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from adoption.choices import Verification
 from adoption.models import Adoption, MunicipalityContact
@@ -26,7 +27,7 @@ def test_the_start_page_lists_rejected_stale_and_unverified_declarations_and_mis
         verification=Verification.REJECTED, verification_comment="Няма входящ номер"
     )
     history("VAR06", "seos", [(date(2020, 1, 5), "applied")])  # confirmed in 2020: stale
-    history("VAR06", "eauth", [(date.today(), "requested")])  # fresh and unverified
+    history("VAR06", "eauth", [(timezone.localdate(), "requested")])  # fresh and unverified
     history("VAR01", "regix", [(date(2020, 1, 5), "access_requested")])  # another municipality's
     client.force_login(officer_varna)
     response = client.get(reverse("adoption:mine"))
@@ -35,7 +36,7 @@ def test_the_start_page_lists_rejected_stale_and_unverified_declarations_and_mis
     body = response.content.decode()
     assert "Няма входящ номер" in body
     assert body.count(f'action="{reverse("adoption:confirm", args=["VAR06", "seos"])}"') == 1
-    assert f'{reverse("adoption:change", args=["VAR06", "regix"])}?next=mine' in body
+    assert f"{reverse('adoption:change', args=['VAR06', 'regix'])}?next=mine" in body
 
 
 def test_confirming_from_the_start_page_clears_the_item_and_comes_back(client, officer_varna):

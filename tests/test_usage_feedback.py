@@ -47,10 +47,13 @@ def test_a_refused_file_says_why_in_plain_words_with_the_detail_folded(client, m
     page = client.get(batch.get_absolute_url()).content.decode()
     result = outcome(batch)
     assert result.level == "failed"
-    assert result.reason == plain_reason(batch.error) and result.reason
+    assert result.reason == plain_reason(batch.error)
+    assert result.reason
     assert 'class="outcome failed"' in page
-    assert "<details><summary>" in page and batch.error in page
-    assert 'class="outcome succeeded"' not in page and "message success" not in page
+    assert "<details><summary>" in page
+    assert batch.error in page
+    assert 'class="outcome succeeded"' not in page
+    assert "message success" not in page
 
 
 def test_plain_reason_keeps_the_cause_before_the_technical_tail():
@@ -112,4 +115,5 @@ def test_an_invalid_upload_answers_the_script_with_the_reason(client, operator):
 def test_the_browsable_api_offers_the_file_field(client, operator):
     client.force_login(operator)
     page = client.get("/api/usage-files/", HTTP_ACCEPT="text/html").content.decode()
-    assert 'type="file"' in page and 'name="file"' in page
+    assert 'type="file"' in page
+    assert 'name="file"' in page

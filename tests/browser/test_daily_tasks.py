@@ -105,8 +105,11 @@ def check(page, step: str) -> None:
 def in_first_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     size = page.viewport_size
-    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"] and (
-        box["y"] + box["height"] <= size["height"]
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and (box["y"] + box["height"] <= size["height"])
     )
 
 
@@ -120,12 +123,19 @@ def test_the_ministry_reviews_the_overview_and_verifies_two_changes(walk):
         page.goto("/")
         check(page, "overview")
         assert page.locator("#adoption-summary").is_visible()
+        # Chart ticks and tooltips format as the tables do (static/js/formatting.js), not as Intl does.
+        assert page.evaluate("[4000, 1234.56, 2.25].map(v => egovFormat.number(v))") == [
+            "4\xa0000",
+            "1\xa0234,6",
+            "2,3",
+        ]
         page.goto("/adoption/pending/?sort=-municipality")
         check(page, "queue")
         first = page.locator("table.queue-table tbody tr").first
         assert in_first_viewport(page, first.get_by_role("button", name=re.compile("^Одобряване")))
         assert in_first_viewport(page, first.get_by_role("button", name=re.compile("^Отхвърляне")))
-        assert "Не е заявен достъп" in first.inner_text() and "Заявен достъп" in first.inner_text()
+        assert "Не е заявен достъп" in first.inner_text()
+        assert "Заявен достъп" in first.inner_text()
         boxes = page.locator('table.queue-table input[name="ids"]')
         boxes.nth(0).check()
         boxes.nth(1).check()
@@ -143,7 +153,8 @@ def test_the_ministry_reviews_the_overview_and_verifies_two_changes(walk):
 def test_the_officer_updates_a_stage_and_a_contact(walk):
     user("officer_varna", Role.OFFICER, "VAR06")
     history("VAR06", "seos", [(date(2020, 1, 5), "applied")])  # stale since 2020
-    for size, (stage, phone) in zip(SIZES, [("Заявен достъп", "052 820 001"), ("Предоставен достъп", "052 820 002")]):
+    steps = [("Заявен достъп", "052 820 001"), ("Предоставен достъп", "052 820 002")]
+    for size, (stage, phone) in zip(SIZES, steps, strict=True):
         page = walk(size, "officer_varna")
         assert page.url.endswith("/adoption/mine/")
         check(page, "start")
@@ -186,12 +197,14 @@ def test_the_analyst_filters_the_usage_report_and_downloads_three_formats(walk, 
         page.wait_for_url(re.compile(r".*municipality=VAR06.*"))
         check(page, "filtered")
         rows = page.locator("table tbody tr")
-        assert rows.count() == 3 and "Столична" not in page.locator("table").inner_text()
+        assert rows.count() == 3
+        assert "Столична" not in page.locator("table").inner_text()
         for link in page.locator(".export-links a").all():
             with page.expect_download() as download:
                 link.click()
             path = download.value.path()
-            assert path is not None and path.stat().st_size > 0
+            assert path is not None
+            assert path.stat().st_size > 0
 
 
 def test_the_operator_uploads_a_good_and_a_bad_file_and_follows_both_to_their_end(walk, tmp_path, monkeypatch):

@@ -5,7 +5,10 @@
 
   var language = document.documentElement.lang || "bg";
   var locale = language.indexOf("bg") === 0 ? "bg-BG" : language;
-  var numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  /* Numbers as the tables write them (static/js/formatting.js): "4 000", "1 234,6". */
+  var numberFormat = window.egovFormat
+    ? { format: function (value) { return window.egovFormat.number(value); } }
+    : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   var PALETTE = ["#00477f", "#c2410c", "#00704f", "#7b2d8e", "#a16207", "#0e7490", "#9f1239", "#4a5560"];
 
   function drawChart(figure) {
