@@ -17,10 +17,10 @@ from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.choices import Role
 from adoption.choices import Verification
@@ -124,6 +124,12 @@ def test_the_ministry_reviews_the_overview_and_verifies_two_changes(walk):
         page.goto("/")
         check(page, "overview")
         assert page.locator("#adoption-summary").is_visible()
+        if size == "laptop":  # on paper: no navigation, the situation date and freshness on top (A4)
+            page.emulate_media(media="print")
+            assert not page.locator(".site-header").is_visible()
+            assert "Актуалност на данните" in page.locator(".print-header").inner_text()
+            page.pdf(path=str(SHOTS / f"{page.shot_prefix}-overview.pdf"), format="A4")
+            page.emulate_media(media="screen")
         # Chart ticks and tooltips format as the tables do (static/js/formatting.js), not as Intl does.
         assert page.evaluate("[4000, 1234.56, 2.25].map(v => egovFormat.number(v))") == [
             "4\xa0000",
