@@ -83,8 +83,10 @@ messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## Refresh the vendored browser libraries in static/vendor/ from the npm registry (needs npm; the
-## result is committed, so the portal itself never needs npm or the internet). CHARTJS_VERSION=4 by default.
+## result is committed, so the portal itself never needs npm or the internet). CHARTJS_VERSION=4 by default;
+## Tom Select (searchable multi-selects) is pinned by TOMSELECT_VERSION.
 CHARTJS_VERSION ?= 4
+TOMSELECT_VERSION ?= 2.6.2
 vendor:
 	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent chart.js@$(CHARTJS_VERSION) >/dev/null && tar xzf chart.js-*.tgz && \
 	  mkdir -p $(CURDIR)/static/vendor/chartjs && \
@@ -93,6 +95,13 @@ vendor:
 	  node -p "require('./package/package.json').version" > $(CURDIR)/static/vendor/chartjs/VERSION 2>/dev/null || \
 	  python3 -c "import json; print(json.load(open('package/package.json'))['version'])" > $(CURDIR)/static/vendor/chartjs/VERSION; \
 	  rm -rf $$tmp; echo "Chart.js $$(cat $(CURDIR)/static/vendor/chartjs/VERSION) vendored in static/vendor/chartjs/"
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent tom-select@$(TOMSELECT_VERSION) >/dev/null && tar xzf tom-select-*.tgz && \
+	  mkdir -p $(CURDIR)/static/vendor/tom-select && \
+	  grep -v '^//# sourceMappingURL=' package/dist/js/tom-select.complete.min.js > $(CURDIR)/static/vendor/tom-select/tom-select.complete.min.js && \
+	  grep -v '^/\*# sourceMappingURL=' package/dist/css/tom-select.min.css | sed 's|/\*# sourceMappingURL=[^*]*\*/||' > $(CURDIR)/static/vendor/tom-select/tom-select.min.css && \
+	  cp package/LICENSE $(CURDIR)/static/vendor/tom-select/LICENSE && \
+	  python3 -c "import json; print(json.load(open('package/package.json'))['version'])" > $(CURDIR)/static/vendor/tom-select/VERSION; \
+	  rm -rf $$tmp; echo "Tom Select $$(cat $(CURDIR)/static/vendor/tom-select/VERSION) vendored in static/vendor/tom-select/"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -120,8 +120,26 @@ def can_view_batches(user: Any) -> bool:
 
 @rule
 def can_upload_on_page(user: Any) -> bool:
-    """Upload usage files through the upload page."""
-    return _has(user, STAFF)
+    """Upload usage files through the upload page (operators from their own page)."""
+    return _has(user, STAFF | {OPERATOR})
+
+
+@rule
+def can_follow_batches(user: Any) -> bool:
+    """Open a batch's page and its import status (its rows as `batches_scope`: operators their own)."""
+    return _has(user, SEES_EVERY_MUNICIPALITY | {OPERATOR})
+
+
+@rule
+def can_view_own_uploads(user: Any) -> bool:
+    """The operators' own page: send usage files and follow the ones they sent."""
+    return _has(user, frozenset({OPERATOR}))
+
+
+@rule
+def can_use_municipality_start_page(user: Any) -> bool:
+    """An officer's start page, "my municipality": what needs attention there."""
+    return role_of(user) == OFFICER and user.municipality_id is not None
 
 
 @rule

@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Province
 
 from .choices import Verification
-from .models import Adoption, Service, stale_cutoff
+from .models import Adoption, Service, Stage, stale_cutoff
+
+
+def stage_code_choices() -> list[tuple[str, str]]:
+    """Every stage code with its name(s) in the active language: several services share a code
+    ("applied", "suspended") under different names, shown together ("Applied / Profile requested")."""
+    names: dict[str, list[str]] = {}
+    for stage in Stage.objects.order_by("order", "service__order", "id"):
+        labels = names.setdefault(stage.code, [])
+        if stage.name not in labels:
+            labels.append(stage.name)
+    return [(code, " / ".join(labels)) for code, labels in names.items()]
 
 
 def _province_filter() -> django_filters.ModelChoiceFilter:
@@ -32,7 +43,9 @@ class AdoptionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Municipality"), method="search")
     province = _province_filter()
     service = _service_filter()
-    stage = django_filters.CharFilter(label=_("Stage code"), field_name="stage__code")
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), field_name="stage__code", choices=stage_code_choices, empty_label=_("Any stage")
+    )
     adopted = django_filters.BooleanFilter(label=_("Counts as adopted"), field_name="stage__counts_as_adopted")
     verification = django_filters.ChoiceFilter(
         label=_("Verification"), choices=Verification.choices, empty_label=_("Any verification")

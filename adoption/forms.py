@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import MunicipalityContact, Service, Stage
@@ -26,13 +27,12 @@ class StageChangeForm(forms.Form):
 
     def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        stages = list(service.stages.order_by("order", "id"))
         self.fields["stage"].queryset = service.stages.order_by("order", "id")  # type: ignore[attr-defined]
         self.fields["since"].initial = timezone.localdate()
-        # Offer the next stage: the usual step forward.
-        later = [s for s in stages if current is not None and s.order > current.order]
-        if later:
-            self.fields["stage"].initial = later[0].pk
+        # The current stage is pre-selected: nothing changes unless the officer picks another stage,
+        # so a stage such as "suspended" is only ever chosen explicitly.
+        if current is not None:
+            self.fields["stage"].initial = current.pk
 
 
 class ConfirmForm(forms.Form):
@@ -81,3 +81,43 @@ class ContactForm(forms.ModelForm):
         if not self.sent_fields:
             raise forms.ValidationError(_("Nothing to save: the request carried none of the contact fields."))
         return super().clean()
+
+
+class QueueDecisionForm(forms.Form):
+    """One decision for one or several queued declarations; the comment is asked on confirmation."""
+
+    decision = forms.ChoiceField(choices=[(VerifyForm.APPROVE, _("Approve")), (VerifyForm.REJECT, _("Reject"))])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    comment = forms.CharField(
+        label=_("Comment (the municipality sees it)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in self._asked_ids()]
+        # The first POST only chooses; the confirming POST must carry the comment.
+        self.fields["comment"].required = bool(self.data.get("confirm"))
+
+    def _asked_ids(self) -> list[int]:
+        values = self.data.getlist("ids")  # type: ignore[attr-defined]  # a QueryDict
+        return [int(value) for value in values if str(value).isdigit()]
+
+    @property
+    def adoptions_queryset(self):
+        """The asked declarations that are still waiting (another verifier may have been quicker)."""
+        return self.queryset.filter(pk__in=self._asked_ids())
+
+    @cached_property
+    def adoptions(self) -> list:
+        return list(self.adoptions_queryset)
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == VerifyForm.APPROVE
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.adoptions:
+            raise forms.ValidationError(_("None of the chosen declarations is waiting for verification any more."))
+        return cleaned

@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
@@ -185,6 +186,13 @@ class Adoption(models.Model):
     @property
     def is_stale(self) -> bool:
         return self.last_confirmed_at < stale_cutoff()
+
+    @property
+    def replaced_stage_name(self) -> str:
+        """The stage the latest change replaced, where `queue.with_replaced_stage` annotated it."""
+        english = (get_language() or "bg").startswith("en")
+        name_en = getattr(self, "replaced_stage_en", "")
+        return (name_en if english and name_en else getattr(self, "replaced_stage_bg", "")) or ""
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")

@@ -9,42 +9,72 @@ from .models import Adoption
 
 
 class PendingAdoptionTable(tables.Table):
+    """The ministry's work list: what changed, on what evidence, by whom, and the two decisions.
+
+    Sized to fit 1,366 px with the decisions in view; on a phone the rows become cards (CSS).
+    Rows are `Adoption`s annotated with the stage they replace (`views.PendingVerificationView`).
+    """
+
+    select = tables.TemplateColumn(
+        template_name="adoption/includes/queue_select.html",
+        verbose_name=_("Select"),
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"th": {"class": "select"}, "td": {"class": "select"}},
+    )
     municipality = tables.Column(
         verbose_name=_("Municipality"),
         accessor="municipality__name_bg",
         linkify=lambda record: record.get_absolute_url(),
         order_by=("municipality__name_bg", "municipality__code"),
+        attrs={"td": {"data-label": _("Municipality")}},
     )
     municipality_code = tables.Column(verbose_name=_("Code"), accessor="municipality__code", visible=False)
-    service = tables.Column(verbose_name=_("Service"), accessor="service__name_bg", order_by=("service__order",))
-    stage = tables.Column(verbose_name=_("Declared stage"), accessor="stage__name_bg", orderable=False)
-    since = tables.DateColumn(verbose_name=_("Since"))
-    evidence = tables.Column(verbose_name=_("Evidence"), orderable=False)
-    comment = tables.Column(verbose_name=_("Comment"), orderable=False)
-    set_by = tables.Column(verbose_name=_("Set by"), orderable=False)
-    set_at = tables.DateTimeColumn(verbose_name=_("Set at"))
+    service = tables.Column(
+        verbose_name=_("Service"),
+        accessor="service__name_bg",
+        order_by=("service__order",),
+        attrs={"td": {"data-label": _("Service")}},
+    )
+    change = tables.TemplateColumn(
+        template_name="adoption/includes/queue_change.html",
+        verbose_name=_("Old stage → new stage"),
+        accessor="stage__order",
+        order_by=("since",),
+        attrs={"td": {"data-label": _("Change"), "class": "change"}},
+    )
+    evidence = tables.TemplateColumn(
+        template_name="adoption/includes/queue_evidence.html",
+        verbose_name=_("Evidence and comment"),
+        orderable=False,
+        attrs={"td": {"data-label": _("Evidence"), "class": "evidence-cell"}},
+    )
+    set_at = tables.TemplateColumn(
+        template_name="adoption/includes/queue_who.html",
+        verbose_name=_("Declared by"),
+        attrs={"td": {"data-label": _("Declared by"), "class": "who"}},
+    )
     actions = tables.TemplateColumn(
-        template_name="adoption/includes/verify_cell.html",
-        verbose_name=_("Verify or reject"),
+        template_name="adoption/includes/queue_actions.html",
+        verbose_name=_("Decision"),
         orderable=False,
         exclude_from_export=True,
+        attrs={"td": {"class": "decision"}},
     )
 
     class Meta:
         model = Adoption
-        fields = ["municipality", "municipality_code", "service", "stage", "since", "evidence", "comment", "set_by"]
-        sequence = [*fields, "set_at", "actions"]
+        fields = ["municipality", "municipality_code", "service"]
+        sequence = ["select", *fields, "change", "evidence", "set_at", "actions"]
         order_by = ("set_at",)
         per_page = 50
+        attrs = {"class": "data-table queue-table stack-on-narrow"}
 
     def render_municipality(self, record: Adoption) -> str:
         return record.municipality.name
 
     def render_service(self, record: Adoption) -> str:
         return record.service.name
-
-    def render_stage(self, record: Adoption) -> str:
-        return record.stage.name
 
 
 class AdoptionTable(tables.Table):

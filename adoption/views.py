@@ -16,17 +16,19 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.utils.translation import ngettext
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2 import SingleTableMixin
 
 from accounts import policy
 from accounts.permissions import PolicyRequiredMixin
 from municipalities.models import Municipality
 
-from . import services
-from .filters import AdoptionFilterSet
-from .forms import ConfirmForm, ContactForm, StageChangeForm, VerifyForm
+from . import queue, services
+from .attention import needs_attention
+from .filters import AdoptionFilterSet, PendingAdoptionFilterSet
+from .forms import ConfirmForm, ContactForm, QueueDecisionForm, StageChangeForm, VerifyForm
 from .models import Adoption, AdoptionChange, MunicipalityContact, Service
 from .tables import AdoptionTable, PendingAdoptionTable
 
@@ -77,10 +79,18 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
         return policy.can_change_declarations_of(self.request.user, self.municipality)
 
     def get_success_url(self) -> str:
+        if self.back_to_start_page:
+            return reverse("adoption:mine")
         return self.municipality.get_absolute_url() + "#adoption"
 
+    @property
+    def back_to_start_page(self) -> bool:
+        """Opened from the officer's start page (`next=mine`): go back there afterwards."""
+        return "mine" in (self.request.GET.get("next"), self.request.POST.get("next"))
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "municipality": self.municipality}
+        context = super().get_context_data(**kwargs)
+        return {**context, "municipality": self.municipality, "next": "mine" if self.back_to_start_page else ""}
 
 
 class StageChangeView(MunicipalityWriteMixin, FormView):
@@ -171,6 +181,29 @@ class VerifyView(MunicipalityWriteMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class MyMunicipalityView(LoginRequiredMixin, TemplateView):
+    """An officer's start page: what their municipality needs from them, one click to act on each."""
+
+    template_name = "adoption/my_municipality.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policy.can_use_municipality_start_page(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality.objects.editable_by(self.request.user))
+        statuses = services.statuses_for(municipality)
+        contact = MunicipalityContact.objects.filter(municipality=municipality).first()
+        return {
+            **super().get_context_data(**kwargs),
+            "municipality": municipality,
+            "statuses": statuses,
+            "contact": contact,
+            "attention": needs_attention(municipality, statuses, contact),
+        }
+
+
 class ContactUpdateView(MunicipalityWriteMixin, FormView):
     """The municipality's contact details, kept by its officers and ministry staff."""
 
@@ -213,19 +246,76 @@ class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         )
 
 
-class PendingVerificationView(PolicyRequiredMixin, SingleTableView):
-    """The ministry's queue: declarations waiting for verification, oldest first."""
+class PendingVerificationView(PolicyRequiredMixin, SingleTableMixin, FilterView):
+    """The ministry's work list: declarations waiting for verification, oldest first, filterable."""
 
     rule = staticmethod(policy.can_verify_changes)
 
     table_class = PendingAdoptionTable
+    filterset_class = PendingAdoptionFilterSet
     template_name = "adoption/pending_list.html"
 
     def get_queryset(self):
-        return Adoption.objects.pending_verification_for(self.request.user)
+        return queue.with_replaced_stage(Adoption.objects.pending_verification_for(self.request.user))
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "verify_form": VerifyForm()}
+        return {**super().get_context_data(**kwargs), "queue_query": self.request.GET.urlencode()}
+
+
+class PendingDecisionView(PolicyRequiredMixin, FormView):
+    """Approve or reject one or several queued declarations, after one confirmation. POST only.
+
+    The first POST (a row's button, or the selection with a bulk button) shows what will happen;
+    the confirming POST carries the comment and acts. Either way the ministry returns to the list
+    with its filters, order and page (`query`) as they were.
+    """
+
+    rule = staticmethod(policy.can_verify_changes)
+    form_class = QueueDecisionForm
+    template_name = "adoption/pending_confirm.html"
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        data = kwargs["data"].copy()
+        decision, _sep, row = data.get("decide", "").partition(":")
+        if decision:
+            data["decision"] = decision
+        if row:
+            data.setlist("ids", [row])
+        if not data.get("confirm") and data.get("decision") == VerifyForm.APPROVE:
+            data["comment"] = _("Checked against the evidence.")  # an approval's usual comment, editable
+        return {**kwargs, "data": data, "queryset": Adoption.objects.pending_verification_for(self.request.user)}
+
+    def get_success_url(self) -> str:
+        return queue.back_to_list(self.request.POST.get("query", ""))
+
+    def form_valid(self, form):
+        if not self.request.POST.get("confirm"):
+            return self.render_to_response(self.get_context_data(form=form, confirming=True))
+        done = queue.decide(self.request.user, form.adoptions, form.approve, form.cleaned_data["comment"])
+        if form.approve:
+            text = ngettext("%(count)d declaration was approved.", "%(count)d declarations were approved.", done)
+        else:
+            text = ngettext("%(count)d declaration was rejected.", "%(count)d declarations were rejected.", done)
+        messages.success(self.request, text % {"count": done})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        if not self.request.POST.get("confirm") and not form.adoptions:
+            messages.error(self.request, _("Choose at least one declaration first."))
+            return HttpResponseRedirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=form, confirming=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        return {
+            **context,
+            "items": queue.with_replaced_stage(form.adoptions_queryset),
+            "query": self.request.POST.get("query", ""),
+            "back_url": self.get_success_url(),
+        }
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -12,27 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 
-MONTH_ABBREVIATIONS = [
-    pgettext_lazy("month abbreviation", "Jan"),
-    pgettext_lazy("month abbreviation", "Feb"),
-    pgettext_lazy("month abbreviation", "Mar"),
-    pgettext_lazy("month abbreviation", "Apr"),
-    pgettext_lazy("month abbreviation", "May"),
-    pgettext_lazy("month abbreviation", "Jun"),
-    pgettext_lazy("month abbreviation", "Jul"),
-    pgettext_lazy("month abbreviation", "Aug"),
-    pgettext_lazy("month abbreviation", "Sep"),
-    pgettext_lazy("month abbreviation", "Oct"),
-    pgettext_lazy("month abbreviation", "Nov"),
-    pgettext_lazy("month abbreviation", "Dec"),
-]
+from core.formatting import format_month
 
 
 def month_label(month: date) -> str:
-    """ "яну 2018" in Bulgarian, "Jan 2018" in English: the same label Chart.js shows through Intl."""
-    return f"{MONTH_ABBREVIATIONS[month.month - 1]} {month.year}"
+    """ "08.2018" in Bulgarian, "Aug 2018" in English: the same label in the chart, its table and the map."""
+    return format_month(month)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from adoption.choices import ServiceCode
+from core.formatting import format_number
 from municipalities.geo import SvgMap, project
 from municipalities.models import Municipality
 
@@ -150,9 +151,9 @@ INTENSITY_FILLS = [0, 1, 2, 8, 9]
 
 def _figures(row) -> tuple[str, ...]:
     return (
-        number_format(row.population, force_grouping=True),
-        number_format(row.regix_requests, force_grouping=True),
-        number_format(row.seos_documents, force_grouping=True),
+        format_number(row.population),
+        format_number(row.regix_requests),
+        format_number(row.seos_documents),
     )
 
 
@@ -207,7 +208,7 @@ def map_by_agreement(table, service) -> NationalMap:
         values[row.code] = MapValue(
             category=cell.agreement,
             details=f"{row.name}, {row.province}: {labels[cell.agreement]} — "
-            f"{cell.stage.name if cell.stage else ''}; {number_format(used, force_grouping=True)}",
+            f"{cell.stage.name if cell.stage else ''}; {format_number(used)}",
             figures=_figures(row),
         )
     title = _("%(service)s: declared stage against use in the %(days)s days to %(date)s") % {
@@ -220,7 +221,7 @@ def map_by_agreement(table, service) -> NationalMap:
 
 def map_by_intensity(table) -> NationalMap:
     """RegiX queries per 1,000 inhabitants in the calendar months of the observed window."""
-    floors = [number_format(f, force_grouping=True) for f in INTENSITY_FLOORS]
+    floors = [format_number(f) for f in INTENSITY_FLOORS]
     labels = [_("none"), _("under %(high)s") % {"high": floors[0]}]
     labels += [
         _("%(low)s to %(high)s") % {"low": low, "high": high} for low, high in zip(floors, floors[1:], strict=False)
@@ -233,8 +234,7 @@ def map_by_intensity(table) -> NationalMap:
         bucket = 0 if rate <= 0 else 1 + sum(rate >= floor for floor in INTENSITY_FLOORS)
         values[row.code] = MapValue(
             category=f"b{bucket}",
-            details=f"{row.name}, {row.province}: {number_format(rate, decimal_pos=1, force_grouping=True)} "
-            f"{_('RegiX queries per 1,000 inhabitants')}",
+            details=f"{row.name}, {row.province}: {format_number(rate, 1)} {_('RegiX queries per 1,000 inhabitants')}",
             figures=_figures(row),
         )
     title = _("RegiX queries per 1,000 inhabitants, %(first)s – %(last)s") % {
@@ -261,8 +261,8 @@ def map_regix_and_seos(table) -> NationalMap:
         values[row.code] = MapValue(
             category=key,
             details=f"{row.name}, {row.province}: {labels[key]} — "
-            f"RegiX {number_format(row.regix_requests, force_grouping=True)}, "
-            f"SEOS {number_format(row.seos_documents, force_grouping=True)}",
+            f"RegiX {format_number(row.regix_requests)}, "
+            f"SEOS {format_number(row.seos_documents)}",
             figures=_figures(row),
         )
     title = _("Use of RegiX and SEOS in the %(days)s days to %(date)s") % {

@@ -7,16 +7,20 @@ from the history, so the table is computed, then filtered and ordered in memory 
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from adoption.models import Service
+from core.formatting import format_number, format_share
 from core.numbers import round_half_up
 
 from .queries import MunicipalityRow, ProvinceRow
 
-NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
+# `?show=` of the two wide dashboard tables: one service's columns (its code), or every service compact.
+SHOW_ALL = "all"
+STAGE_ICONS = {"start": "○", "progress": "◐", "adopted": "●", "stopped": "✕"}
+STAGE_ICON_CLASSES = {"start": "s0", "progress": "s1", "adopted": "s2", "stopped": "s3"}
 
 
 def short_name(service: Service) -> str:
@@ -24,25 +28,65 @@ def short_name(service: Service) -> str:
     return service.name.split(" (")[0]
 
 
+def stage_kind(stage, stages: list) -> str:
+    """start / progress / adopted / stopped: where a stage sits in its service's ordered stages
+    (a stage after the adopted one, such as "suspended", is stopped; the same rule as the map's)."""
+    adopted_at = next((i for i, s in enumerate(stages) if s.counts_as_adopted), len(stages) - 1)
+    index = next((i for i, s in enumerate(stages) if s.pk == stage.pk), 0)
+    if stage.counts_as_adopted:
+        return "adopted"
+    if index > adopted_at:
+        return "stopped"
+    return "start" if index == 0 else "progress"
+
+
+def stage_legend() -> list[tuple[str, str, str]]:
+    """(icon, css class, label) of the compact matrix's legend."""
+    labels = {
+        "start": _("not started"),
+        "progress": _("in progress"),
+        "adopted": _("adopted"),
+        "stopped": _("suspended"),
+    }
+    return [(STAGE_ICONS[key], STAGE_ICON_CLASSES[key], str(labels[key])) for key in STAGE_ICONS]
+
+
 def _grouped(value) -> str:
-    return "–" if value is None else number_format(value, force_grouping=True)
+    return format_number(value)
 
 
 class StageColumn(tables.Column):
-    """A service's declared stage; "adopted" stages in bold, exported as the stage's name."""
+    """A service's declared stage; "adopted" stages in bold, exported as the stage's name.
 
-    def __init__(self, service: Service, **kwargs) -> None:
+    `compact` shows an icon with the stage's name for screen readers and as a tooltip (see the legend).
+    """
+
+    def __init__(self, service: Service, compact: bool = False, **kwargs) -> None:
         self.service_code = service.code
+        self.stages = list(service.stages.all())
+        self.compact = compact
+        label = short_name(service) if compact else _("%(service)s: stage") % {"service": short_name(service)}
         super().__init__(
-            verbose_name=_("%(service)s: stage") % {"service": short_name(service)},
+            verbose_name=label,
             accessor=tables.A(f"cells__{service.code}"),
             order_by=(f"cells__{service.code}__stage__order",),
+            attrs={"td": {"class": "stage-cell"}} if compact else {},
             **kwargs,
         )
 
     def render(self, value):
         if value.stage is None:
             return "–"
+        if self.compact:
+            kind = stage_kind(value.stage, self.stages)
+            return format_html(
+                '<span class="stage-icon {}" title="{}" aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">{}</span>',
+                STAGE_ICON_CLASSES[kind],
+                value.stage.name,
+                STAGE_ICONS[kind],
+                value.stage.name,
+            )
         if value.adopted:
             return format_html('<strong class="adopted">{}</strong>', value.stage.name)
         return value.stage.name
@@ -69,7 +113,7 @@ class ObservedColumn(tables.Column):
 
 
 class MunicipalityAdoptionTable(tables.Table):
-    code = tables.Column(verbose_name=_("Code"))
+    code = tables.Column(verbose_name=_("Code"), visible=False)
     name = tables.Column(verbose_name=_("Municipality"), order_by=("name_bg", "code"))
     province = tables.Column(verbose_name=_("Province"), order_by=("province", "name_bg"))
     population = tables.Column(verbose_name=_("Population"), attrs=NUM)
@@ -81,16 +125,25 @@ class MunicipalityAdoptionTable(tables.Table):
         order_by = ("name",)
         per_page = 50
         template_name = "django_tables2/table.html"
-        attrs = {"class": "data-table service-table"}
+        attrs = {"class": "data-table service-table sticky-first"}
 
-    def __init__(self, data, services: list[Service], observed_codes: set[str], **kwargs) -> None:
+    def __init__(self, data, services: list[Service], observed_codes: set[str], show: str = "", **kwargs) -> None:
+        """`show`: one service's code (its columns only on screen) or SHOW_ALL (every service as icons);
+        the export always carries every column."""
+        compact = show == SHOW_ALL
         extra = []
         for service in services:
-            extra.append((f"stage_{service.code}", StageColumn(service)))
+            on_screen = compact or not show or service.code == show
+            extra.append((f"stage_{service.code}", StageColumn(service, compact=compact, visible=on_screen)))
             if service.code in observed_codes:
-                extra.append((f"observed_{service.code}", ObservedColumn(service)))
-        sequence = ["code", "name", "province", "population", *[name for name, _ in extra], "..."]
+                visible = on_screen and not compact
+                extra.append((f"observed_{service.code}", ObservedColumn(service, visible=visible)))
+        sequence = ["name", "code", "province", "population", *[name for name, _ in extra], "..."]
         super().__init__(data, extra_columns=extra, sequence=sequence, **kwargs)
+        if show and not compact:
+            for code, column in (("regix", "regix_requests"), ("seos", "seos_documents")):
+                if code != show:
+                    self.columns.hide(column)
 
     def render_name(self, record: MunicipalityRow):
         return format_html('<a href="{}">{}</a>', record.href, record.name)
@@ -120,7 +173,7 @@ class MunicipalityAdoptionTable(tables.Table):
 
 class ProvinceAdoptionTable(tables.Table):
     name = tables.Column(verbose_name=_("Province"), footer=_("Bulgaria"))
-    code = tables.Column(verbose_name=_("Code"))
+    code = tables.Column(verbose_name=_("Code"), visible=False)
     municipalities = tables.Column(
         verbose_name=_("Municipalities"), attrs=NUM, footer=lambda table: _grouped(table.total.municipalities)
     )
@@ -129,9 +182,12 @@ class ProvinceAdoptionTable(tables.Table):
     class Meta:
         orderable = False
         template_name = "django_tables2/table.html"
-        attrs = {"class": "data-table province-table"}
+        attrs = {"class": "data-table province-table sticky-first"}
 
-    def __init__(self, data, services: list[Service], observed_codes: set[str], total: ProvinceRow, **kwargs):
+    def __init__(
+        self, data, services: list[Service], observed_codes: set[str], total: ProvinceRow, show: str = "", **kwargs
+    ):
+        """`show` as in MunicipalityAdoptionTable: one service's three columns, or every service's share."""
         extra = []
         for service in services:
             extra.append(
@@ -167,6 +223,10 @@ class ProvinceAdoptionTable(tables.Table):
                 )
         self.total = total
         super().__init__(data, extra_columns=extra, **kwargs)
+        for name, _column in extra:
+            code = name.split("_", 1)[1]
+            if show == SHOW_ALL and not name.startswith("share_") or show not in ("", SHOW_ALL, code):
+                self.columns.hide(name)
 
 
 class ShareColumn(tables.Column):
@@ -189,4 +249,4 @@ class ShareColumn(tables.Column):
 
 
 def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{number_format(share * 100, decimal_pos=1)}\xa0%"
+    return format_share(share)

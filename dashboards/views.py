@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +30,13 @@ from .queries import (
     MunicipalityFilter,
     adoption_summary,
     filter_rows,
+    import_freshness,
     municipality_table,
     national_figures,
     province_table,
 )
 from .snapshots import USAGE_ROLLUPS
-from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name
+from .tables import SHOW_ALL, MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name, stage_legend
 from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
 
@@ -82,7 +84,10 @@ class DashboardMixin(LoginRequiredMixin):
         }
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.base_context()}
+        # The printed page's header names the data's freshness (templates/includes/print_header.html).
+        # A callable: resolved (one query) only where the template shows it; the overview has its own.
+        freshness = partial(self.cached, "import_freshness", import_freshness)
+        return {**super().get_context_data(**kwargs), **self.base_context(), "print_freshness": freshness}
 
     def charts(self) -> list[Chart]:
         return []
@@ -108,7 +113,10 @@ class HomeView(TemplateView):
     template_name = "dashboards/home.html"
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated and policy.can_view_dashboards(request.user):
+        user = request.user
+        if policy.can_use_municipality_start_page(user):
+            return HttpResponseRedirect(reverse("adoption:mine"))  # an officer's start page
+        if policy.can_view_dashboards(user):
             return OverviewView.as_view()(request, *args, **kwargs)
         return super().get(request, *args, **kwargs)
 
@@ -130,6 +138,7 @@ class OverviewView(DashboardMixin, TemplateView):
             summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
             map=maps.map_regix_and_seos(table),
         )
+        context["print_freshness"] = context["summary"].freshness
         return context
 
 
@@ -170,7 +179,30 @@ class MapView(DashboardMixin, TemplateView):
         return context
 
 
-class ProvinceTableView(DashboardMixin, SingleTableMixin, TemplateView):
+def shown_service(request, services, default: str = "") -> str:
+    """`?show=`: a service's code or SHOW_ALL; by default the filtered service, else the first one."""
+    codes = [service.code for service in services]
+    show = request.GET.get("show", "")
+    if show == SHOW_ALL or show in codes:
+        return show
+    return default if default in codes else (codes[0] if codes else "")
+
+
+class ShownServiceMixin:
+    """The service picker's context for the two wide tables (templates/dashboards/includes/show_picker.html)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the table, which sets show and shown_services
+        return {
+            **context,
+            "show": self.show,
+            "show_all": SHOW_ALL,
+            "show_services": self.shown_services,
+            "stage_legend": stage_legend(),
+        }
+
+
+class ProvinceTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):
     """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
 
     template_name = "dashboards/provinces.html"
@@ -180,14 +212,15 @@ class ProvinceTableView(DashboardMixin, SingleTableMixin, TemplateView):
     def get_table(self, **kwargs):
         result = self.cached("province_table", lambda: province_table(self.as_of))
         self.result = result
+        self.shown_services, self.show = result.services, shown_service(self.request, result.services)
         table = ProvinceAdoptionTable(
-            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
+            result.rows, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total, show=self.show
         )
         RequestConfig(self.request, paginate=False).configure(table)
         return table
 
 
-class MunicipalityTableView(DashboardMixin, SingleTableMixin, TemplateView):
+class MunicipalityTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
@@ -208,7 +241,9 @@ class MunicipalityTableView(DashboardMixin, SingleTableMixin, TemplateView):
             )
         self.rows = rows
         self.window = result.window
-        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS))
+        chosen = self.filter_form.cleaned_data.get("service") if self.filter_form.is_valid() else ""
+        self.shown_services, self.show = services, shown_service(self.request, services, default=chosen)
+        table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS), show=self.show)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 
@@ -260,7 +295,7 @@ class TrendsView(DashboardMixin, TemplateView):
                 x_title=month,
                 y_title=_("queries"),
                 x=volumes.months,
-                series=[Series(f"{code}", values) for code, _name, values in volumes.registers]
+                series=[Series(name, values) for _code, name, values in volumes.registers]
                 + ([Series(_("other registers"), volumes.others)] if any(volumes.others) else []),
                 kind="bar",
                 stacked=True,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import format_number
 
 from .models import Municipality
 
@@ -43,7 +44,7 @@ class MunicipalityTable(tables.Table):
         return "" if record.category is None else record.category
 
     def render_population(self, value: int) -> str:
-        return number_format(value, force_grouping=True)
+        return format_number(value)
 
     def value_population(self, value: int) -> int:
         """Exports carry plain integers, never grouped digits."""

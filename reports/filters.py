@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from adoption.models import Service, Stage
+from adoption.filters import stage_code_choices
+from adoption.models import Service
 from catalog.models import QueryType, Register
 from municipalities.models import Municipality, Province
 
@@ -140,9 +141,8 @@ class UsageReportFilterSet(ReportFilterSet):
 
 
 def stage_choices() -> list[tuple[str, str]]:
-    """The stage codes of all services (several services share some, e.g. "suspended")."""
-    codes = Stage.objects.order_by("code").values_list("code", flat=True).distinct()
-    return [(code, code) for code in codes]
+    """The stage codes of all services, labelled by their names (see adoption.filters)."""
+    return stage_code_choices()
 
 
 MATRIX_ORDERING = {

@@ -8,8 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from adoption.choices import Verification
+from core.formatting import format_month
 
-from .choices import NOT_DECLARED, UsageBreakdown
+from .choices import NOT_DECLARED, UsageBreakdown, UsageService
 from .queries import MatrixRow
 
 ITEM_LABELS = {
@@ -48,6 +49,18 @@ class UsageReportTable(tables.Table):
         self.columns["item_code"].column.verbose_name = code_label
         self.columns["item_name"].column.verbose_name = name_label
 
+    def render_month(self, value) -> str:
+        return format_month(value)
+
+    def value_month(self, value):
+        return value
+
+    def render_service(self, value: str) -> str:
+        return str(UsageService(value).label) if value in UsageService.values else value
+
+    def value_service(self, value: str) -> str:
+        return value  # the code stays in the export, for scripts
+
 
 class AdoptionMatrixTable(tables.Table):
     """Rows of `reports.queries.adoption_matrix` (MatrixRow objects, sorted in memory)."""
@@ -81,6 +94,12 @@ class AdoptionMatrixTable(tables.Table):
 
     def value_municipality(self, record: MatrixRow, value: str) -> str:
         return value  # the files keep the official (Bulgarian) name
+
+    def render_service(self, record: MatrixRow, value: str) -> str:
+        return record.service_name
+
+    def value_service(self, record: MatrixRow, value: str) -> str:
+        return value  # the code stays in the export, for scripts
 
     def render_verification(self, record: MatrixRow, value: str) -> str:
         if value == NOT_DECLARED:

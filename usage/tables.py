@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_duration
+
 from .models import ImportBatch, RejectedRow
+from .outcome import outcome
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -47,13 +51,45 @@ class ImportBatchTable(tables.Table):
         order_by = ("-created_at",)
         per_page = 50
 
+    def render_status(self, record: ImportBatch):
+        return render_outcome(record)
+
+    def value_status(self, record: ImportBatch) -> str:
+        return outcome(record).label
+
     def render_duration(self, record: ImportBatch) -> str:
-        if record.duration is None:
-            return "—"
-        return f"{record.duration.total_seconds():.1f} s"
+        return format_duration(record.duration)
 
     def value_duration(self, record: ImportBatch):
         return "" if record.duration is None else round(record.duration.total_seconds(), 3)
+
+
+def render_outcome(batch: ImportBatch):
+    """The status as a person reads it: "Imported with 3 rejected rows", never a bare "Succeeded"."""
+    result = outcome(batch)
+    return format_html('<span class="outcome-label {}">{}</span>', result.level, result.label)
+
+
+class OperatorBatchTable(tables.Table):
+    """An operator's own files on their page: what happened to each, in rows."""
+
+    id = tables.Column(verbose_name="#", linkify=True)
+    file_name = tables.Column(verbose_name=_("File"), linkify=True)
+    kind = tables.Column(verbose_name=_("Kind"))
+    status = tables.Column(verbose_name=_("Outcome"))
+    rows_read = tables.Column(verbose_name=_("Rows read"), attrs=NUM)
+    rows_accepted = tables.Column(verbose_name=_("Imported"), attrs=NUM)
+    rows_rejected = tables.Column(verbose_name=_("Rejected"), attrs=NUM)
+    created_at = tables.DateTimeColumn(verbose_name=_("Received"), format="SHORT_DATETIME_FORMAT")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "file_name", "kind", "status", "rows_read", "rows_accepted", "rows_rejected", "created_at"]
+        order_by = ("-created_at",)
+        empty_text = _("You have not sent any file yet.")
+
+    def render_status(self, record: ImportBatch):
+        return render_outcome(record)
 
 
 class RejectedRowTable(tables.Table):

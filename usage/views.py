@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -19,7 +19,8 @@ from .choices import Door
 from .filters import ImportBatchFilterSet
 from .forms import UploadForm
 from .models import ImportBatch
-from .tables import ImportBatchTable, RejectedRowTable
+from .outcome import outcome
+from .tables import ImportBatchTable, OperatorBatchTable, RejectedRowTable
 
 
 class BatchAccessMixin(LoginRequiredMixin):
@@ -52,7 +53,7 @@ class BatchDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "batch"
 
     def get_object(self, queryset=None) -> ImportBatch:
-        if not policy.can_view_batches(self.request.user):
+        if not policy.can_follow_batches(self.request.user):
             raise Http404
         return get_object_or_404(
             ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by"), pk=self.kwargs["pk"]
@@ -64,7 +65,43 @@ class BatchDetailView(LoginRequiredMixin, DetailView):
         RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
         context["rejected_table"] = table
         context["can_reprocess"] = policy.can_reprocess_batches(self.request.user)
+        context["outcome"] = outcome(self.object)
         return context
+
+
+class BatchStatusView(BatchDetailView):
+    """The batch's outcome as JSON, polled by the batch page until the import ends (usage/batch.js)."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_object()
+        data = {
+            "id": batch.pk,
+            "status": batch.status,
+            "rows_read": batch.rows_read,
+            "rows_accepted": batch.rows_accepted,
+            "rows_rejected": batch.rows_rejected,
+            **outcome(batch).as_dict(),
+        }
+        return JsonResponse(data, headers={"Cache-Control": "no-store"})
+
+
+class MyFilesView(LoginRequiredMixin, SingleTableMixin, FormView):
+    """A service operator's own page: send a file, and follow every file they sent to its end."""
+
+    form_class = UploadForm
+    table_class = OperatorBatchTable
+    template_name = "usage/my_files.html"
+    table_pagination = {"per_page": 25}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policy.can_view_own_uploads(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    http_method_names = ["get"]  # the form posts to the upload page (UploadView)
+
+    def get_table_data(self):
+        return ImportBatch.objects.filter(uploaded_by=self.request.user).select_related("uploaded_by")
 
 
 class ReprocessView(BatchDetailView):
@@ -104,12 +141,8 @@ class UploadView(LoginRequiredMixin, FormView):
             user=self.request.user,
             queue=False,
         )
-        if services.enqueue(batch.pk):
-            messages.success(
-                self.request,
-                _("The file was received as batch #%(id)d; it is being imported.") % {"id": batch.pk},
-            )
-        else:
+        # No "received" banner: the batch page says what happened, and follows the import to its end.
+        if not services.enqueue(batch.pk):
             messages.warning(
                 self.request,
                 _(
@@ -118,7 +151,27 @@ class UploadView(LoginRequiredMixin, FormView):
                 )
                 % {"id": batch.pk},
             )
+        if _wants_json(self.request):
+            return JsonResponse({"id": batch.pk, "url": batch.get_absolute_url()}, status=201)
         return HttpResponseRedirect(batch.get_absolute_url())
 
+    def form_invalid(self, form):
+        if _wants_json(self.request):
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return JsonResponse({"errors": errors}, status=400)
+        return super().form_invalid(form)
 
-__all__ = ["BatchDetailView", "BatchListView", "ReprocessView", "UploadView"]
+
+def _wants_json(request) -> bool:
+    """The upload page's script sends the file itself (to show its progress) and asks for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+__all__ = [
+    "BatchDetailView",
+    "BatchListView",
+    "BatchStatusView",
+    "MyFilesView",
+    "ReprocessView",
+    "UploadView",
+]

@@ -3,41 +3,30 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core import formatting
 
 register = template.Library()
 
 
 @register.filter
 def num(value, decimals: int | None = None) -> str:
-    """1 234 567 (grouped by a non-breaking space in Bulgarian), "–" for no value."""
-    if value is None or value == "":
-        return "–"
-    if decimals is None and isinstance(value, float):
-        decimals = 1
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
+    """1 234 567 (grouped by a non-breaking space in Bulgarian), rounded half-up; "–" for no value."""
+    return formatting.format_number(value, decimals)
 
 
 @register.filter
 def percent(value) -> str:
-    """A share (0..1) as a percentage with one decimal: 18,5 %."""
-    if value is None:
-        return "–"
-    return f"{number_format(value * 100, decimal_pos=1)}\xa0%"
+    """A share (0..1) as a percentage with one decimal, rounded half-up: 98,9 %."""
+    return formatting.format_share(value)
 
 
 @register.filter
 def signed(value) -> str:
     """A change with its sign: +3, −2, 0."""
-    if value is None:
-        return "–"
-    if value > 0:
-        return "+" + number_format(value, force_grouping=True)
-    if value < 0:
-        return "\u2212" + number_format(-value, force_grouping=True)
-    return "0"
+    return formatting.format_signed(value)
 
 
 @register.inclusion_tag("dashboards/includes/kept_params.html", takes_context=True)
@@ -78,3 +67,11 @@ def map_rows(national_map) -> str:
             f"</th><td>{escape(area.province)}</td><td>{escape(area.category.label)}</td>{figures}</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def map_provinces(national_map) -> list[tuple[str, str]]:
+    """The provinces of the map's municipalities, by name: the phone's "zoom to a province" picker.
+    A municipality's NSI code starts with its province's (VAR06 is in VAR)."""
+    provinces = {area.code[:3]: area.province for area in national_map.areas}
+    return sorted(provinces.items(), key=lambda item: item[1])

@@ -65,6 +65,12 @@ class UsageFileViewSet(
     def get_queryset(self):
         return ImportBatch.objects.visible_to(self.request.user).select_related("uploaded_by")
 
+    def get_serializer_class(self):
+        # POST takes a file: the browsable API's form is built for POST, so it offers the file field.
+        if self.request is not None and self.request.method == "POST" and self.action in ("create", "list"):
+            return UploadSerializer
+        return super().get_serializer_class()
+
     @extend_schema(
         summary="Upload a usage file (ministry, administrators, operators)",
         request=UploadSerializer,

@@ -5,7 +5,10 @@
 
   var language = document.documentElement.lang || "bg";
   var locale = language.indexOf("bg") === 0 ? "bg-BG" : language;
-  var numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  /* Numbers as the tables write them (static/js/formatting.js): "4 000", "1 234,6". */
+  var numberFormat = window.egovFormat
+    ? { format: function (value) { return window.egovFormat.number(value); } }
+    : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   var PALETTE = ["#00477f", "#c2410c", "#00704f", "#7b2d8e", "#a16207", "#0e7490", "#9f1239", "#4a5560"];
 
   function drawChart(figure) {
@@ -87,6 +90,30 @@
     svg.addEventListener("mouseleave", hide);
   }
 
+  /* The map's "zoom to a province" picker (phones above all): the SVG's viewBox becomes the
+     province's municipalities' bounding box; "All of Bulgaria" restores the whole country. */
+  function wireZoom(figure) {
+    var picker = figure.querySelector("select[data-map-zoom]");
+    var svg = figure.querySelector("svg.boundary-map");
+    if (!picker || !svg) { return; }
+    var whole = svg.getAttribute("viewBox");
+    picker.closest(".map-zoom").hidden = false;
+    picker.addEventListener("change", function () {
+      var code = picker.value;
+      if (!code) { svg.setAttribute("viewBox", whole); return; }
+      var box = null;
+      svg.querySelectorAll('path[data-code^="' + code + '"]').forEach(function (path) {
+        var b = path.getBBox();
+        if (!box) { box = { x1: b.x, y1: b.y, x2: b.x + b.width, y2: b.y + b.height }; return; }
+        box.x1 = Math.min(box.x1, b.x); box.y1 = Math.min(box.y1, b.y);
+        box.x2 = Math.max(box.x2, b.x + b.width); box.y2 = Math.max(box.y2, b.y + b.height);
+      });
+      if (!box) { return; }
+      var pad = Math.max(box.x2 - box.x1, box.y2 - box.y1) * 0.08;
+      svg.setAttribute("viewBox", [box.x1 - pad, box.y1 - pad, box.x2 - box.x1 + 2 * pad, box.y2 - box.y1 + 2 * pad].join(" "));
+    });
+  }
+
   /* A section that loads its content after the page (a municipality's usage): the link inside
      stays for browsers without JavaScript. */
   function loadFragment(section) {
@@ -108,6 +135,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("figure[data-chart]").forEach(drawChart);
     document.querySelectorAll("figure.national-map").forEach(wireMap);
+    document.querySelectorAll("figure.national-map").forEach(wireZoom);
     document.querySelectorAll("[data-fragment]").forEach(loadFragment);
   });
 })();
