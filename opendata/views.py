@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -312,6 +313,8 @@ def badge(request, code: str):
 
 
 def manage(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not may_issue(request.user):
         raise PermissionDenied
     context = {
