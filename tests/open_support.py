@@ -24,7 +24,7 @@ CANARIES = [
     "+359 888 000 111",
     "Canary Responsible Person",
     "officer_varna",
-    "ministry",
+    "officer_avren",
 ]
 TODAY = date(2019, 8, 15)
 
