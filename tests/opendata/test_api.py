@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from tests.open_support import clean_cache, declarations, editions  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/open/editions/2019-q3"
@@ -24,7 +22,10 @@ def test_editions_are_listed_newest_first_and_latest_is_an_alias(client, edition
 def test_the_site_filters_apply_to_the_api(client, editions):
     assert codes(client.get(f"{BASE}/municipalities/?service=regix&adopted=yes")) == {"VAR06", "VAR01"}
     assert codes(client.get(f"{BASE}/municipalities/?service=regix&observed=yes")) == {"VAR06"}
-    assert codes(client.get(f"{BASE}/municipalities/?service=regix&stage=production&province=VAR")) == {"VAR06", "VAR01"}
+    assert codes(client.get(f"{BASE}/municipalities/?service=regix&stage=production&province=VAR")) == {
+        "VAR06",
+        "VAR01",
+    }
     assert codes(client.get(f"{BASE}/municipalities/?q=VAR06")) == {"VAR06"}
     assert client.get(f"{BASE}/municipalities/?province=VAR").json()["count"] == 12
     # the open page answers the same question with the same rows
@@ -68,5 +69,7 @@ def test_the_open_endpoints_are_in_the_openapi_schema(client, editions):
         "/api/open/editions/{edition_slug}/provinces/{code}/",
     ):
         assert path in schema["paths"], path
-    parameters = {p["name"] for p in schema["paths"]["/api/open/editions/{edition_slug}/municipalities/"]["get"]["parameters"]}
+    parameters = {
+        p["name"] for p in schema["paths"]["/api/open/editions/{edition_slug}/municipalities/"]["get"]["parameters"]
+    }
     assert {"province", "service", "stage", "adopted", "observed", "population_band", "q"} <= parameters

@@ -14,7 +14,7 @@ from opendata.choices import Level
 from opendata.editions import Quarter, issue_edition, issue_quarterly
 from opendata.models import Edition, EditionFigure, EditionFile
 from opendata.tasks import issue_quarterly_edition
-from tests.open_support import TODAY, clean_cache, declarations, editions  # noqa: F401
+from tests.opendata.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,12 @@ class FakeDataEgov:
 
     @staticmethod
     def error(message: str, errors: dict | None = None, code: int = 500) -> tuple[int, dict]:
-        return code, {"success": False, "status": code, "errors": errors or {}, "error": {"type": "General", "message": message}}
+        return code, {
+            "success": False,
+            "status": code,
+            "errors": errors or {},
+            "error": {"type": "General", "message": message},
+        }
 
     def answer(self, method: str, body: dict) -> tuple[int, dict]:
         if body.get("api_key") != API_KEY:
@@ -82,9 +87,13 @@ class FakeDataEgov:
     def addResourceMetadata(self, body):  # noqa: N802
         data = body.get("data") or {}
         if body.get("dataset_uri") not in self.datasets:
-            return self.error("Failed to add resource metadata", {"dataset_uri": ["The selected dataset uri is invalid."]})
+            return self.error(
+                "Failed to add resource metadata", {"dataset_uri": ["The selected dataset uri is invalid."]}
+            )
         if not data.get("schema_description") and not data.get("schema_url"):
-            return self.error("Failed to add resource metadata", {"schema_description": ["Required without schema_url."]})
+            return self.error(
+                "Failed to add resource metadata", {"schema_description": ["Required without schema_url."]}
+            )
         if data.get("type") not in (1, 2, 3):
             return self.error("Failed to add resource metadata", {"type": ["The selected type is invalid."]})
         uri = str(uuid.uuid4())
@@ -113,6 +122,8 @@ class FakeDataEgov:
         if data.get("status") == 2:
             empty = [r for r, res in self.resources.items() if res["dataset"] == uri and not res["rows"]]
             if empty:
-                return self.error("Failed to edit dataset", {"status": [f"Resources without data ({', '.join(empty)})"]})
+                return self.error(
+                    "Failed to edit dataset", {"status": [f"Resources without data ({', '.join(empty)})"]}
+                )
         self.datasets[uri]["status"] = data.get("status", self.datasets[uri]["status"])
         return 200, {"success": True}

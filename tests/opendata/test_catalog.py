@@ -8,7 +8,6 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from opendata.models import EditionFile
-from tests.open_support import clean_cache, declarations, editions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,14 @@ DATASET_RECOMMENDED = [
     DCTERMS.accrualPeriodicity,
 ]
 DISTRIBUTION_MANDATORY = [DCAT.accessURL]
-DISTRIBUTION_RECOMMENDED = [DCAT.downloadURL, DCTERMS.format, DCAT.mediaType, DCTERMS.license, DCAT.byteSize, DCTERMS.description]
+DISTRIBUTION_RECOMMENDED = [
+    DCAT.downloadURL,
+    DCTERMS.format,
+    DCAT.mediaType,
+    DCTERMS.license,
+    DCAT.byteSize,
+    DCTERMS.description,
+]
 
 
 @pytest.mark.parametrize(("fmt", "parser"), [("jsonld", "json-ld"), ("ttl", "turtle")])

@@ -59,7 +59,12 @@ def declarations(db, ministry_user, officer_varna, officer_other, django_user_mo
         officer_other, var01, regix, stage("regix", "suspended"), "CANARY-OFFICER-COMMENT", since=date(2019, 5, 1)
     )
     rejected = services.change_stage(
-        ministry_user, municipality("SOF46"), seos, stage("seos", "real"), "CANARY-OFFICER-COMMENT", since=date(2018, 1, 10)
+        ministry_user,
+        municipality("SOF46"),
+        seos,
+        stage("seos", "real"),
+        "CANARY-OFFICER-COMMENT",
+        since=date(2018, 1, 10),
     )
     services.verify(ministry_user, rejected, False, "CANARY-REJECT-COMMENT")
     MunicipalityContact.objects.create(

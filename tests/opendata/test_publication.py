@@ -13,8 +13,8 @@ from django.utils import timezone
 from opendata import dataegov
 from opendata.dictionary import NAMES
 from opendata.models import DataEgovDataset, Publication, PublicationAttempt
-from tests.fake_dataegov import API_KEY, FakeDataEgov
-from tests.open_support import CANARIES, clean_cache, declarations, editions  # noqa: F401
+from tests.opendata.conftest import CANARIES
+from tests.opendata.fake_dataegov import API_KEY, FakeDataEgov
 
 pytestmark = pytest.mark.django_db
 # One port per pytest-xdist worker inside this helper's range (16800-16899).
@@ -79,7 +79,9 @@ def test_a_refusal_is_recorded_and_retried_with_back_off_resuming_where_it_stopp
     dataegov.publish_due()
     failed.refresh_from_db()
     assert failed.published_at is not None
-    methods = [m for m, body in fake.requests if body.get("resource_uri") == failed.resource_uri or m == "addResourceMetadata"]
+    methods = [
+        m for m, body in fake.requests if body.get("resource_uri") == failed.resource_uri or m == "addResourceMetadata"
+    ]
     assert methods.count("addResourceMetadata") == 2  # one per edition, never repeated for the retried one
     assert "updateResourceData" in methods  # the retry replaces whatever the failed call left
 

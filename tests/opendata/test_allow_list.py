@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from opendata import schema
 from opendata.api.serializers import MunicipalitySerializer
 from opendata.dictionary import COLUMNS, NAMES
-from tests.open_support import CANARIES, clean_cache, declarations, editions  # noqa: F401
+from tests.opendata.conftest import CANARIES
 
 pytestmark = pytest.mark.django_db
 
