@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_portal.settings.base")
-os.environ.setdefault("DEBUG", "no")
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 PORT = int(os.environ.get("BENCH_PORT", "8801"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
