@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass
 class StageLabel:
+    """One stage of a service."""
+
     code: str
     name_bg: str
     name_en: str
@@ -42,6 +44,8 @@ class ServiceTotals:
 
 @dataclass
 class ServiceCount:
+    """How many municipalities of a group adopted (declared) and use (observed) one service."""
+
     service: str
     declared: int
     observed: int | None
@@ -61,6 +65,8 @@ class ServiceCell:
 
 @dataclass
 class MunicipalityFigures:
+    """One municipality in an edition."""
+
     code: str
     name_bg: str
     name_en: str
@@ -74,6 +80,8 @@ class MunicipalityFigures:
 
 @dataclass
 class ProvinceFigures:
+    """One province in an edition."""
+
     code: str
     name_bg: str
     name_en: str
@@ -93,6 +101,8 @@ class BandFigures:
 
 @dataclass
 class TrendSeries:
+    """One service, month by month."""
+
     service: str
     declared: list[int]
     observed: list[int] | None
@@ -100,6 +110,8 @@ class TrendSeries:
 
 @dataclass
 class Trend:
+    """Adoption month by month since 2016."""
+
     months: list[str]  # ISO first days of the months since 2016
     series: list[TrendSeries]
 
@@ -119,6 +131,8 @@ class Change:
 
 @dataclass
 class NationalFigures:
+    """The country in an edition."""
+
     as_of: str
     window_days: int
     municipalities: int
@@ -145,6 +159,52 @@ class EditionSummary:
     note: str
     previous_edition: str | None
 
+
+# What each public field means, for the OpenAPI schema (one entry per field name of the classes above).
+FIELD_HELP = {
+    "code": "Code: NSI code of the municipality or province, or the service or stage code.",
+    "name_bg": "Name in Bulgarian.",
+    "name_en": "Name in English.",
+    "adopted": "Whether the stage counts as adoption (verified declarations only).",
+    "stages": "The service's stages in order.",
+    "declared": "Municipalities at an adopted stage (verified declarations only).",
+    "observed": "Observed use in the window (a count, or yes/no for one municipality); null: not reported.",
+    "at_stage": "Municipalities at each stage, by stage code.",
+    "service": "Service code.",
+    "stage": "Stage code (verified declarations only; never declared is the first stage).",
+    "since": "ISO date the stage took effect; null: never declared.",
+    "usage": "RegiX queries or SEOS documents in the window's calendar months; null: not reported.",
+    "province_code": "NSI code of the province.",
+    "province_name_bg": "Province name in Bulgarian.",
+    "province_name_en": "Province name in English.",
+    "population": "Population.",
+    "population_band": "Population band (lt5k, 5k-20k, 20k-100k, gt100k).",
+    "services": "Figures per service.",
+    "municipalities": "Number of municipalities.",
+    "band": "Population band code.",
+    "months": "First days of the months (ISO dates) since January 2016.",
+    "series": "One series per service.",
+    "kind": "stage, entered_use or left_use.",
+    "municipality": "NSI code of the municipality.",
+    "municipality_name_bg": "Municipality name in Bulgarian.",
+    "municipality_name_en": "Municipality name in English.",
+    "from_stage": "Stage code before (stage changes only).",
+    "to_stage": "Stage code after (stage changes only).",
+    "as_of": "ISO date the figures describe.",
+    "window_days": "Days before as_of in which usage counts as observed.",
+    "both_declared": "Municipalities with RegiX and SEOS both declared adopted.",
+    "both_observed": "Municipalities observed using both RegiX and SEOS.",
+    "bands": "Figures per population band (the peers of a municipality).",
+    "trend": "Month-by-month adoption since 2016.",
+    "previous_edition": "Slug of the edition compared with; null for the first.",
+    "changes": "What changed since the previous edition.",
+    "slug": "The edition's permanent identifier, e.g. 2026-q3 or 2026-q3-v2.",
+    "year": "Year of the edition's quarter.",
+    "quarter": "Quarter (1 to 4).",
+    "version": "Version: 1, or 2 and up for corrections.",
+    "issued_at": "When the edition was issued (ISO date and time).",
+    "note": "What a correction changed; empty for a first version.",
+}
 
 CHANGE_KINDS = {
     "stage": _("moved stage"),

@@ -18,12 +18,12 @@ SCALARS = {str: serializers.CharField, int: serializers.IntegerField, bool: seri
 _made: dict[type, type[serializers.Serializer]] = {}
 
 
-def _field(hint) -> serializers.Field:
+def _field(name: str, hint) -> serializers.Field:
     nullable = False
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         nullable = type(None) in typing.get_args(hint)
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    options = {"allow_null": True} if nullable else {}
+    options = {"help_text": schema.FIELD_HELP[name], **({"allow_null": True} if nullable else {})}
     origin = typing.get_origin(hint)
     if origin is list:
         (item,) = typing.get_args(hint)
@@ -39,7 +39,8 @@ def _field(hint) -> serializers.Field:
 def serializer_for(cls) -> type[serializers.Serializer]:
     """A read-only serializer with exactly the fields of the allow-listed dataclass `cls`."""
     if cls not in _made:
-        fields = {name: _field(hint) for name, hint in typing.get_type_hints(cls).items()}
+        fields = {name: _field(name, hint) for name, hint in typing.get_type_hints(cls).items()}
+        fields["__doc__"] = (cls.__doc__ or cls.__name__).strip()
         _made[cls] = type(f"Open{cls.__name__}Serializer", (serializers.Serializer,), fields)
     return _made[cls]
 
@@ -51,5 +52,7 @@ MunicipalitySerializer = serializer_for(schema.MunicipalityFigures)
 
 
 class EditionDetailSerializer(serializers.Serializer):
-    edition = EditionSerializer()
-    national = NationalSerializer()
+    """An edition and its national figures."""
+
+    edition = EditionSerializer(help_text="The edition.")
+    national = NationalSerializer(help_text="The country's figures in this edition.")
