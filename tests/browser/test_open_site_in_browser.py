@@ -37,7 +37,8 @@ def test_open_pages_are_accessible_to_an_anonymous_visitor(page, edition, name, 
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(PAGES[name])
     assert page.locator("h1").count() == 1
-    assert page.locator("main table tbody tr").count() > 0
+    if name != "accessibility":
+        assert page.locator("main table tbody tr").count() > 0
     assert page.locator("footer a[href='/open/accessibility/']").count() == 1
     assert serious_violations(page) == []
     assert page.console_errors == []
