@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -58,8 +59,11 @@ class Catalogue:
         return label(self.stages[(service, stage)]) if stage else "–"
 
 
-def share(part: int | None, whole: int) -> float | None:
-    return None if part is None or not whole else part / whole
+def share(part: int | None, whole: int) -> Decimal | None:
+    """The share rounded half-up to a tenth of a percent (the `percent` filter only truncates)."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 def service_rows(national: dict) -> list[dict]:

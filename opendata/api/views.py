@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -18,6 +18,10 @@ from ..models import Edition, EditionFigure
 from .serializers import EditionDetailSerializer, EditionSerializer, MunicipalitySerializer, ProvinceSerializer
 
 TAG = "open"
+EDITION = "An edition's slug, e.g. 2026-q3 or 2026-q3-v2, or 'latest' for the newest."
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description=EDITION)
+EDITION_SLUG = OpenApiParameter("edition_slug", str, OpenApiParameter.PATH, description=EDITION)
+CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="NSI code, e.g. VAR06 or VAR.")
 
 
 class OpenApiThrottle(SimpleRateThrottle):
@@ -37,7 +41,9 @@ class OpenViewSet(viewsets.ViewSet):
 
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary="Editions, newest first"),
-    retrieve=extend_schema(tags=[TAG], summary="One edition and its national figures ('latest' for the newest)"),
+    retrieve=extend_schema(
+        tags=[TAG], summary="One edition and its national figures ('latest' for the newest)", parameters=[SLUG]
+    ),
 )
 class EditionViewSet(OpenViewSet):
     lookup_field = "slug"
@@ -78,8 +84,10 @@ class _EditionFigures(OpenViewSet, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=[TAG], summary="Municipalities of an edition, with the open site's filters"),
-    retrieve=extend_schema(tags=[TAG], summary="One municipality in an edition"),
+    list=extend_schema(
+        tags=[TAG], summary="Municipalities of an edition, with the open site's filters", parameters=[EDITION_SLUG]
+    ),
+    retrieve=extend_schema(tags=[TAG], summary="One municipality in an edition", parameters=[EDITION_SLUG, CODE]),
 )
 class MunicipalityFiguresViewSet(_EditionFigures):
     level = Level.MUNICIPALITY
@@ -89,8 +97,8 @@ class MunicipalityFiguresViewSet(_EditionFigures):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=[TAG], summary="Provinces of an edition"),
-    retrieve=extend_schema(tags=[TAG], summary="One province in an edition"),
+    list=extend_schema(tags=[TAG], summary="Provinces of an edition", parameters=[EDITION_SLUG]),
+    retrieve=extend_schema(tags=[TAG], summary="One province in an edition", parameters=[EDITION_SLUG, CODE]),
 )
 class ProvinceFiguresViewSet(_EditionFigures):
     level = Level.PROVINCE
