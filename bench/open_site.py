@@ -52,11 +52,16 @@ def load(path: str, cookie: str = "") -> float:
     done, errors, stop = [0], [0], time.perf_counter() + SECONDS
 
     def client():
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         while time.perf_counter() < stop:
-            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                connection.close()
+                continue
             if response.status == 200:
                 done[0] += 1
             else:
@@ -152,7 +157,12 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        load("/open/")  # warm both workers' caches
+        for path, headers in (("/open/", {}), ("/", {"Cookie": cookie})):
+            for _ in range(20):  # each worker builds its caches once (a cold first request takes seconds)
+                warm = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+                warm.request("GET", path, headers=headers)
+                warm.getresponse().read()
+                warm.close()
         national_rps = load("/open/")
         overview_rps = load("/", cookie)
     finally:

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,14 +37,34 @@ from .tasks import publish_pending
 PAGE = "opendata/page.html"
 
 
+# Stands in for the CSRF token of the site header's language form in a page cached whole for
+# anonymous visitors; each response gets the visitor's own token in its place.
+CSRF_SENTINEL = "opendata-csrf-token-sentinel"
+
+
 def _page(request, edition: Edition | None, key: str, template: str, build, title: str):
-    """The cached content of one open page inside the site's frame."""
-    cache_key = f"opendata:page:{edition.pk if edition else '-'}:{get_language()}:{key}"
+    """One open page: its content cached per edition, language and address; for anonymous visitors
+    (the open site's audience) the whole page is cached, only the CSRF token differs per response."""
+    scope = f"{edition.pk if edition else '-'}:{get_language()}:{key}"
+    whole_key = f"opendata:whole:{scope}:{request.get_full_path()}" if _cacheable(request) else None
+    if whole_key and (html := cache.get(whole_key)) is not None:
+        return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
+    cache_key = f"opendata:page:{scope}"
     body = cache.get(cache_key)
     if body is None:
         body = render_to_string(template, build(), request=request)
         cache.set(cache_key, body, CACHE_SECONDS)
-    return render(request, PAGE, {"body": body, "edition": edition, "page_title": title})
+    context = {"body": body, "edition": edition, "page_title": title}
+    if whole_key is None:
+        return render(request, PAGE, context)
+    html = render_to_string(PAGE, {**context, "csrf_token": CSRF_SENTINEL}, request=request)
+    cache.set(whole_key, html, CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
+
+
+def _cacheable(request) -> bool:
+    """Anonymous, with no message waiting: the page is the same for every such visitor."""
+    return not request.user.is_authenticated and "messages" not in request.COOKIES
 
 
 def _editions() -> list[Edition]:
