@@ -186,14 +186,11 @@ def _municipality_rows(edition: Edition, payloads, catalogue) -> list[dict]:
 def municipality_list(request, edition: str):
     """Every municipality of an edition, with the same filters as the open API."""
     found = reading.resolve(edition)
-    filterset = OpenMunicipalityFilterSet(request.GET or None, queryset=reading.municipalities_of(found))
-    if filterset.is_bound and not filterset.is_valid():
-        rows = []
-    else:
-        rows = filterset.qs.values_list("payload", flat=True)
-    query = request.GET.urlencode()
 
     def build():
+        filterset = OpenMunicipalityFilterSet(request.GET or None, queryset=reading.municipalities_of(found))
+        valid = not filterset.is_bound or filterset.is_valid()
+        rows = filterset.qs.values_list("payload", flat=True) if valid else []
         national = reading.national(found)
         catalogue = presenting.Catalogue.of(national)
         return {
@@ -204,7 +201,8 @@ def municipality_list(request, edition: str):
             "municipalities": _municipality_rows(found, rows, catalogue),
         }
 
-    return _page(request, found, f"municipalities:{query}", "opendata/municipalities.html", build, _("Municipalities"))
+    key = f"municipalities:{request.GET.urlencode()}"
+    return _page(request, found, key, "opendata/municipalities.html", build, _("Municipalities"))
 
 
 def municipality_page(request, edition: str, code: str):

@@ -106,7 +106,7 @@ def test_an_edition_is_visible_only_once_everything_is_stored(declarations):
 
 
 def test_a_quarter_that_has_not_begun_is_refused_in_words(declarations):
-    with pytest.raises(ValidationError, match="has not begun"):
+    with pytest.raises(ValidationError, match="още не е започнало"):
         issue_edition(Quarter(2019, 4), today=TODAY)
     with pytest.raises(ValidationError, match="2026-q3"):
         Quarter.parse("2026-Q5")
