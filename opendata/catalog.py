@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
 
 from .choices import MEDIA_TYPES, FileFormat
 from .models import Edition, EditionFile
