@@ -84,9 +84,10 @@ def _dataset(
     graph.add((subject, DCTERMS.issued, _dt(edition.issued_at)))
     graph.add((subject, DCTERMS.modified, _dt(edition.issued_at)))
     graph.add((subject, DCAT.landingPage, URIRef(base + edition.get_absolute_url().lstrip("/"))))
-    graph.add(
-        (subject, ADMS.versionNotes if edition.note else DCTERMS.identifier, Literal(edition.note or edition.slug))
-    )
+    graph.add((subject, DCTERMS.identifier, Literal(edition.slug)))
+    graph.add((subject, OWL.versionInfo, Literal(edition.slug)))
+    if edition.note:
+        graph.add((subject, ADMS.versionNotes, Literal(edition.note, lang="bg")))
     period = BNode()
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
     graph.add((period, DCAT.startDate, Literal("2016-01-01", datatype=XSD.date)))
