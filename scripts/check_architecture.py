@@ -24,6 +24,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("adoption",),  # domain: declared adoption
     ("usage",),  # domain: observed usage
     ("reports", "dashboards"),  # what the ministry reads, built on the domain apps; not on each other
+    ("scoring",),  # the adoption index, targets and peers, over the dashboards' figures
+    ("outreach",),  # acting on the laggards: cases, scorecards, subscriptions
+    ("opendata",),  # the public site, its editions and open data: nothing imports it
     ("demo",),  # the quick start's demo data, users and usage generator, over every app
     ("egov_portal",),  # settings and URLs: the project
 ]

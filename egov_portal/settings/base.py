@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "exports",
     "usage",
     "reports",
+    "opendata",
     "demo",
 ]
 
@@ -295,3 +296,30 @@ USAGE_PLAUSIBLE_DAILY_MAX = {
 }
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}
+
+# The open site and its open data (opendata app): who publishes, whom to write to, data.egov.bg.
+OPEN_DATA_PUBLISHER_BG = env.str("OPEN_DATA_PUBLISHER_BG", default="Министерство на електронното управление")
+OPEN_DATA_PUBLISHER_EN = env.str("OPEN_DATA_PUBLISHER_EN", default="Ministry of e-Government")
+OPEN_DATA_CONTACT_EMAIL = env.str("OPEN_DATA_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The accessibility statement's date of last review (ISO); the law asks for a review at least yearly.
+ACCESSIBILITY_REVIEWED_ON = env.str("ACCESSIBILITY_REVIEWED_ON", default="2026-11-29")
+# data.egov.bg: no API key means the publication job records "not configured" and sends nothing.
+DATA_EGOV_API_URL = env.str("DATA_EGOV_API_URL", default="https://data.egov.bg/api").rstrip("/")
+DATA_EGOV_API_KEY = env.str("DATA_EGOV_API_KEY", default="")
+DATA_EGOV_ORG_ID = env.int("DATA_EGOV_ORG_ID", default=0)
+DATA_EGOV_CATEGORY_ID = env.int("DATA_EGOV_CATEGORY_ID", default=0)
+DATA_EGOV_TERMS_OF_USE_ID = env.int("DATA_EGOV_TERMS_OF_USE_ID", default=0)
+DATA_EGOV_TIMEOUT_SECONDS = env.float("DATA_EGOV_TIMEOUT_SECONDS", default=30)
+DATA_EGOV_MAX_ATTEMPTS = env.int("DATA_EGOV_MAX_ATTEMPTS", default=6)
+# The open API's limit per client address (DRF throttling on the shared cache).
+OPEN_API_RATE = env.str("OPEN_API_RATE", default="120/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"open-api": OPEN_API_RATE}
+# The quarter's edition on its first day at 03:00; the publication job retries what failed.
+CELERY_BEAT_SCHEDULE["opendata-quarterly-edition"] = {
+    "task": "opendata.tasks.issue_quarterly_edition",
+    "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
+}
+CELERY_BEAT_SCHEDULE["opendata-publish-pending"] = {
+    "task": "opendata.tasks.publish_pending",
+    "schedule": crontab(minute="*/15"),
+}

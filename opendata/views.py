@@ -1,0 +1,362 @@
+"""The open site under /open/: no sign-in, Bulgarian with English, served from stored editions.
+
+Each page's content is rendered once per edition, language and address and then cached (an edition
+never changes); only the site header around it (language switch, sign-in link) renders per request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from . import presenting, reading
+from .catalog import catalog_graph
+from .choices import MEDIA_TYPES, FileFormat, Level
+from .dictionary import COLUMNS
+from .editions import Quarter, issue_edition, may_issue
+from .filters import OpenMunicipalityFilterSet
+from .models import Edition, EditionFile, Publication, PublicationAttempt
+from .reading import CACHE_SECONDS
+from .tasks import publish_pending
+
+PAGE = "opendata/page.html"
+
+
+# Stands in for the CSRF token of the site header's language form in a page cached whole for
+# anonymous visitors; each response gets the visitor's own token in its place.
+CSRF_SENTINEL = "opendata-csrf-token-sentinel"
+
+
+def _page(request, edition: Edition | None, key: str, template: str, build, title: str):
+    """One open page: its content cached per edition, language and address; for anonymous visitors
+    (the open site's audience) the whole page is cached, only the CSRF token differs per response."""
+    scope = f"{edition.pk if edition else '-'}:{get_language()}:{key}"
+    whole_key = f"opendata:whole:{scope}:{request.get_full_path()}" if _cacheable(request) else None
+    if whole_key and (html := cache.get(whole_key)) is not None:
+        return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
+    cache_key = f"opendata:page:{scope}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = render_to_string(template, build(), request=request)
+        cache.set(cache_key, body, CACHE_SECONDS)
+    context = {"body": body, "edition": edition, "page_title": title}
+    if whole_key is None:
+        return render(request, PAGE, context)
+    html = render_to_string(PAGE, {**context, "csrf_token": CSRF_SENTINEL}, request=request)
+    cache.set(whole_key, html, CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
+
+
+def _cacheable(request) -> bool:
+    """Anonymous, with no message waiting: the page is the same for every such visitor."""
+    return not request.user.is_authenticated and "messages" not in request.COOKIES
+
+
+def _editions() -> list[Edition]:
+    found = cache.get("opendata:editions")
+    if found is None:
+        found = list(Edition.objects.visible().latest_first().only("slug", "as_of", "version", "note", "issued_at"))
+        cache.set("opendata:editions", found, 60)
+    return found
+
+
+def edition_page(request, edition: str = reading.LATEST):
+    """The national overview of an edition (/open/ is the latest)."""
+    if edition == reading.LATEST and reading.latest_edition() is None:
+        return render(request, "opendata/no_edition.html", status=200)
+    found = reading.resolve(edition)
+
+    def build():
+        national = reading.national(found)
+        catalogue = presenting.Catalogue.of(national)
+        municipalities = list(reading.municipalities_of(found).values_list("payload", flat=True))
+        csv_url = reverse("opendata:trend-csv", kwargs={"edition": found.slug})
+        return {
+            "edition": found,
+            "national": national,
+            "services": presenting.service_rows(national),
+            "map": presenting.adoption_map(found.slug, national, municipalities),
+            "chart": presenting.trend_chart(national, catalogue, csv_url),
+            "provinces": _province_rows(found, catalogue),
+            "changes": presenting.changes(national, catalogue, found.slug),
+            "files": _files(found),
+            "editions": _editions(),
+        }
+
+    return _page(request, found, f"edition:{edition}", "opendata/edition.html", build, _("Open data"))
+
+
+def _province_rows(edition: Edition, catalogue) -> list[dict]:
+    rows = []
+    for p in reading.provinces_of(edition):
+        rows.append(
+            {
+                "code": p["code"],
+                "name": presenting.label(p),
+                "municipalities": p["municipalities"],
+                "population": p["population"],
+                "services": [
+                    {"declared": c["declared"], "share": presenting.share(c["declared"], p["municipalities"])}
+                    for c in p["services"]
+                ],
+            }
+        )
+    return rows
+
+
+def _files(edition: Edition) -> list[dict]:
+    return [
+        {"format": fmt, "label": label, "size": size, "url": reverse("opendata:download", args=[edition.slug, fmt])}
+        for fmt, label, size in (
+            (f, FileFormat(f).label, s)
+            for f, s in EditionFile.objects.filter(edition=edition)
+            .order_by("format")
+            .values_list("format", "byte_size")
+        )
+    ]
+
+
+def trend_csv(request, edition: str):
+    found = reading.resolve(edition)
+    national = reading.national(found)
+    chart = presenting.trend_chart(national, presenting.Catalogue.of(national), "")
+    return chart.csv_response(f"-{found.slug}")
+
+
+def province_page(request, edition: str, code: str):
+    found = reading.resolve(edition)
+    province = reading.payload(found, Level.PROVINCE, code.upper())
+
+    def build():
+        national = reading.national(found)
+        catalogue = presenting.Catalogue.of(national)
+        rows = reading.municipalities_of(found).filter(payload__province_code=province["code"])
+        return {
+            "edition": found,
+            "national": national,
+            "province": province,
+            "name": presenting.label(province),
+            "totals": [
+                {
+                    "name": catalogue.short(c["service"]),
+                    "declared": c["declared"],
+                    "share": presenting.share(c["declared"], province["municipalities"]),
+                    "observed": c["observed"],
+                }
+                for c in province["services"]
+            ],
+            "services": [catalogue.short(s["code"]) for s in national["services"]],
+            "municipalities": _municipality_rows(found, rows.values_list("payload", flat=True), catalogue),
+        }
+
+    return _page(
+        request, found, f"province:{province['code']}", "opendata/province.html", build, presenting.label(province)
+    )
+
+
+def _municipality_rows(edition: Edition, payloads, catalogue) -> list[dict]:
+    return [
+        {
+            "code": m["code"],
+            "name": presenting.label(m),
+            "province": presenting.label(m, "province_"),
+            "population": m["population"],
+            "href": presenting.municipality_href(edition.slug, m["code"]),
+            "cells": presenting.cells(m, catalogue),
+        }
+        for m in payloads
+    ]
+
+
+def municipality_list(request, edition: str):
+    """Every municipality of an edition, with the same filters as the open API."""
+    found = reading.resolve(edition)
+
+    def build():
+        filterset = OpenMunicipalityFilterSet(request.GET or None, queryset=reading.municipalities_of(found))
+        valid = not filterset.is_bound or filterset.is_valid()
+        rows = filterset.qs.values_list("payload", flat=True) if valid else []
+        national = reading.national(found)
+        catalogue = presenting.Catalogue.of(national)
+        return {
+            "edition": found,
+            "national": national,
+            "filter": filterset,
+            "services": [catalogue.short(s["code"]) for s in national["services"]],
+            "municipalities": _municipality_rows(found, rows, catalogue),
+        }
+
+    key = f"municipalities:{request.GET.urlencode()}"
+    return _page(request, found, key, "opendata/municipalities.html", build, _("Municipalities"))
+
+
+def municipality_page(request, edition: str, code: str):
+    found = reading.resolve(edition)
+    municipality = reading.payload(found, Level.MUNICIPALITY, code.upper())
+
+    def build():
+        national = reading.national(found)
+        catalogue = presenting.Catalogue.of(national)
+        return {
+            "edition": found,
+            "national": national,
+            "municipality": municipality,
+            "name": presenting.label(municipality),
+            "province": presenting.label(municipality, "province_"),
+            "band": presenting.band_label(municipality["population_band"]),
+            "cells": presenting.cells(municipality, catalogue),
+            "peers": presenting.peers(national, municipality, catalogue),
+            "editions": _editions(),
+            "embed_url": request.build_absolute_uri(reverse("opendata:embed", args=[municipality["code"]])),
+            "badge_url": request.build_absolute_uri(reverse("opendata:badge", args=[municipality["code"]])),
+        }
+
+    return _page(
+        request,
+        found,
+        f"municipality:{municipality['code']}",
+        "opendata/municipality.html",
+        build,
+        presenting.label(municipality),
+    )
+
+
+def editions_list(request):
+    return render(request, "opendata/editions.html", {"editions": _editions(), "page_title": _("Editions")})
+
+
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def download(request, edition: str, fmt: str):
+    """An edition's file; "latest" redirects to the permanent address of the newest."""
+    if fmt not in FileFormat.values:
+        raise Http404(_("No such format."))
+    found = reading.resolve(edition)
+    if edition == reading.LATEST:
+        return redirect("opendata:download", edition=found.slug, fmt=fmt)
+    stored = EditionFile.objects.filter(edition=found, format=fmt).values_list("content", flat=True).first()
+    if stored is None:
+        raise Http404(_("No such format."))
+    response = HttpResponse(bytes(stored), content_type=MEDIA_TYPES[fmt] + ("; charset=utf-8" if fmt != "xlsx" else ""))
+    response["Content-Disposition"] = f'attachment; filename="egov-adoption-{found.slug}.{fmt}"'
+    return response
+
+
+def dictionary_page(request):
+    return render(request, "opendata/dictionary.html", {"columns": COLUMNS, "page_title": _("Data dictionary")})
+
+
+def dictionary_json(request):
+    columns = [{"name": c.name, "type": c.type, "description": {"bg": c.bg, "en": c.en}} for c in COLUMNS]
+    return JsonResponse({"columns": columns}, json_dumps_params={"ensure_ascii": False})
+
+
+@cache_control(public=True, max_age=600)
+def catalog(request, fmt: str):
+    formats = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle")}
+    if fmt not in formats:
+        raise Http404(_("No such format."))
+    serializer, media_type = formats[fmt]
+    key = f"opendata:catalog:{fmt}:{(reading.latest_edition() or Edition()).pk}:{request.get_host()}"
+    body = cache.get(key)
+    if body is None:
+        body = catalog_graph(request.build_absolute_uri("/")).serialize(format=serializer)
+        cache.set(key, body, 600)
+    return HttpResponse(body, content_type=f"{media_type}; charset=utf-8")
+
+
+def accessibility(request):
+    context = {
+        "page_title": _("Accessibility statement"),
+        "reviewed_on": date.fromisoformat(settings.ACCESSIBILITY_REVIEWED_ON),
+        "contact_email": settings.OPEN_DATA_CONTACT_EMAIL,
+    }
+    return render(request, "opendata/accessibility.html", context)
+
+
+# --- Embeds: no cookie, no session, cached by the browser and by the portal ----------------------
+
+
+def _embed_payload(code: str) -> tuple[Edition, dict, presenting.Catalogue]:
+    found = reading.latest_edition()
+    if found is None:
+        raise Http404(_("No edition has been issued yet."))
+    municipality = reading.payload(found, Level.MUNICIPALITY, code.upper())
+    return found, municipality, presenting.Catalogue.of(reading.national(found))
+
+
+@cache_control(public=True, max_age=3600)
+def embed(request, code: str):
+    found, municipality, catalogue = _embed_payload(code)
+    context = {
+        "edition": found,
+        "name": presenting.label(municipality),
+        "cells": presenting.cells(municipality, catalogue),
+        "href": request.build_absolute_uri(presenting.municipality_href(found.slug, municipality["code"])),
+    }
+    response = render(request, "opendata/embed.html", context)
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    response.xframe_options_exempt = True
+    return response
+
+
+@cache_control(public=True, max_age=3600)
+def badge(request, code: str):
+    found, municipality, catalogue = _embed_payload(code)
+    adopted = sum(c["adopted"] for c in municipality["services"])
+    context = {
+        "name": presenting.label(municipality),
+        "summary": _("%(adopted)s of %(total)s services adopted")
+        % {"adopted": adopted, "total": len(municipality["services"])},
+        "cells": presenting.cells(municipality, catalogue),
+        "edition": found,
+    }
+    return render(request, "opendata/badge.svg", context, content_type="image/svg+xml; charset=utf-8")
+
+
+# --- Ministry staff: issue editions and corrections, watch the publication ----------------------
+
+
+def manage(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_issue(request.user):
+        raise PermissionDenied
+    context = {
+        "editions": Edition.objects.latest_first().select_related("publication")[:40],
+        "calls": PublicationAttempt.objects.select_related("publication__edition")[:50],
+        "publications": Publication.objects.select_related("edition")[:20],
+        "page_title": _("Editions and publication"),
+    }
+    return render(request, "opendata/manage.html", context)
+
+
+@require_POST
+def issue(request):
+    if not may_issue(request.user):
+        raise PermissionDenied
+    try:
+        quarter = Quarter.parse(request.POST["quarter"]) if request.POST.get("quarter") else None
+        edition = issue_edition(quarter, note=request.POST.get("note", ""), user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("opendata:manage")
+    reading.forget_latest()
+    transaction.on_commit(publish_pending.delay)
+    messages.success(request, _("Edition %(slug)s issued.") % {"slug": edition.slug})
+    return redirect("opendata:manage")
