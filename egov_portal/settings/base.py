@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "exports",
     "usage",
     "reports",
+    "scoring",
 ]
 
 MIDDLEWARE = [
