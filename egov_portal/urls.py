@@ -28,6 +28,8 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("usage-files/", include("usage.urls")),
     path("reports/", include("reports.urls")),
+    path("index/", include("scoring.urls")),
+    path("outreach/", include("outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

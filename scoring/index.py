@@ -141,6 +141,10 @@ class ServiceScore:
     weight: Decimal
 
     @property
+    def points(self) -> Decimal:
+        return self.weight * self.worth * self.factor
+
+    @property
     def score(self) -> Decimal:
         """This service alone on the 0–100 scale (used for peers per service)."""
         return tenth(100 * self.worth * self.factor)
@@ -250,6 +254,43 @@ def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, 
     return ServiceScore(service.code, stage, observed, worth, factor, weight)
 
 
+def index_of(scores: list[ServiceScore], total_weight: Decimal) -> Decimal:
+    """The formula: 100 × Σ weight × worth × factor / Σ weight, one decimal."""
+    points = sum((x.weight * x.worth * x.factor for x in scores), Decimal(0))
+    return tenth(100 * points / total_weight) if total_weight else Decimal(0)
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    scores: list[ServiceScore]
+    total_weight: Decimal
+    index: Decimal
+
+    @property
+    def band(self) -> str:
+        return band_of(self.index)
+
+
+def worked_example(weights: Weights, services: list[Service]) -> WorkedExample:
+    """An imagined municipality for the method page: RegiX and SEOS adopted (SEOS seen in use, RegiX
+    not), the other services one stage along, computed by the same formula as every figure."""
+    scores = []
+    for service in services:
+        if service.code not in weights.services:
+            continue
+        weight, unobserved = weights.services[service.code]
+        stages = list(service.stages.all())
+        adopted = next((s for s in stages if s.counts_as_adopted), stages[-1] if stages else None)
+        reported = service.code in USAGE_ROLLUPS
+        stage = adopted if reported else (stages[1] if len(stages) > 1 else adopted)
+        observed = (service.code != "regix") if reported else None
+        worth = weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
+        factor = unobserved if observed is False else ONE
+        scores.append(ServiceScore(service.code, stage, observed, worth, factor, weight))
+    total = weights.total_weight
+    return WorkedExample(scores, total, index_of(scores, total))
+
+
 def compute(inputs: IndexInputs, day: date) -> IndexTable:
     """The index table on one day from loaded inputs (no queries)."""
     weighted = [s for s in inputs.services if s.code in inputs.weights.services]
@@ -257,7 +298,6 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     rows = []
     for m in inputs.municipalities:
         scores = {s.code: _service_score(inputs, m.id, s, day) for s in weighted}
-        points = sum((x.weight * x.worth * x.factor for x in scores.values()), Decimal(0))
         rows.append(
             IndexRow(
                 id=m.id,
@@ -269,7 +309,7 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
                 population=m.population,
                 population_band=population_band(m.population),
                 href=m.get_absolute_url(),
-                index=tenth(100 * points / total) if total else Decimal(0),
+                index=index_of(list(scores.values()), total),
                 services=scores,
             )
         )

@@ -77,3 +77,24 @@ def peer_table(table: IndexTable) -> dict[str, Peers]:
                 services[code][scope.value] = standing(row.services[code].score, sorted_values[(key, code)], scope)
         result[row.code] = Peers(code=row.code, index=index, services=services)
     return result
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """An index row with its peer standing, as the index table, its export and the API show it."""
+
+    row: IndexRow
+    standing: Peers
+    method_version: int
+
+    def __getattr__(self, name: str):
+        return getattr(self.row, name)
+
+    @property
+    def peers(self) -> dict[str, PeerStanding]:
+        return self.standing.index
+
+
+def ranked_rows(table: IndexTable) -> list[RankedRow]:
+    peers = peer_table(table)
+    return [RankedRow(row, peers[row.code], table.method_version) for row in table.rows]

@@ -101,7 +101,8 @@ def test_weights_missing_a_stage_or_a_service_are_refused_and_nothing_is_saved()
     with pytest.raises(ValidationError) as error:
         new_method(MethodInput(weights, stages), services)
     messages = " ".join(error.value.messages)
-    assert "RegiX" in messages and "Спряна" in messages
+    assert "RegiX" in messages
+    assert "Спряна" in messages
     assert IndexMethod.objects.count() == 1
     assert ServiceWeight.objects.filter(method__version=2).count() == 0
 
