@@ -13,6 +13,8 @@ api_patterns = [
     path("", include("catalog.api.urls")),
     path("", include("usage.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("scoring.api.urls")),
+    path("", include("outreach.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
