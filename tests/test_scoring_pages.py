@@ -47,7 +47,7 @@ def test_the_index_table_filters_by_peer_group_and_exports_its_method_version(cl
     assert "VAR06" in codes
     assert all(row.record.province_code == "VAR" for row in rows)
     assert len({row.record.population_band for row in rows}) == 1
-    export = client.get(INDEX, {"as_of": "2018-06-01", "peers_of": "VAR06", "_export": "csv"})
+    export = client.get(INDEX, {"as_of": "2018-06-01", "peers_of": "VAR06", "peer_scope": "province", "_export": "csv"})
     text = (
         b"".join(export.streaming_content).decode("utf-8-sig")
         if export.streaming

@@ -76,7 +76,8 @@ def test_a_share_target_rounds_the_needed_number_up_and_a_reached_target_is_on_t
     (progress,) = targets_progress(date(2018, 7, 1), [target])
     assert progress.needed == 6  # 2 % of 265 = 5.3
     assert progress.met == 7  # "real" comes after "test" and still counts
-    assert progress.reached and progress.on_track
+    assert progress.reached
+    assert progress.on_track
     assert progress.projected is None
 
 
