@@ -16,7 +16,7 @@ class Band(models.TextChoices):
 
 BAND_FLOORS: list[tuple[float, str]] = [(70, Band.HIGH), (40, Band.MIDDLE), (0, Band.LOW)]
 # Map fill classes of portal.css (.map-fill-N) for the bands: red, amber, green.
-BAND_FILLS = {Band.LOW: 5, Band.MIDDLE: 3, Band.HIGH: 1}
+BAND_FILLS = {Band.LOW: 5, Band.MIDDLE: 3, Band.HIGH: 6}
 
 
 def band_of(index: float) -> str:
