@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from adoption.models import Stage
 
-from .models import Case
+from .models import Case, Subscription
 
 DATE = {"type": "date"}
 
@@ -57,3 +57,22 @@ class CaseForm(forms.ModelForm):
 
 class CloseForm(forms.Form):
     close_reason = forms.CharField(label=_("Reason for closing"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubscriptionForm(forms.ModelForm):
+    """A mayor, secretary or governor subscribed by the ministry (officers are subscribed by themselves)."""
+
+    class Meta:
+        model = Subscription
+        fields = ["municipality", "province", "email", "name", "role"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
+        self.fields["province"].queryset = self.fields["province"].queryset.only("code", "name_bg", "name_en")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("municipality")) == bool(data.get("province")):
+            raise forms.ValidationError(_("Choose either a municipality or a province."))
+        return data

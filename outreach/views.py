@@ -25,7 +25,7 @@ from . import access, scorecards
 from .cases import close_case, outreach_effect
 from .choices import CaseStatus
 from .filters import CaseFilterSet
-from .forms import CaseForm, CloseForm
+from .forms import CaseForm, CloseForm, SubscriptionForm
 from .models import Case, Delivery, Subscription
 from .tables import CaseTable, DeliveryTable, SubscriptionTable
 
@@ -188,7 +188,20 @@ class SubscriptionListView(ManagerRequiredMixin, TableExportMixin, SingleTableVi
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "period": scorecards.previous_period(timezone.localdate())}
+        return {
+            **super().get_context_data(**kwargs),
+            "period": scorecards.previous_period(timezone.localdate()),
+            "form": kwargs.get("form") or SubscriptionForm(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Subscribed."))
+            return redirect("outreach:subscriptions")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class SubscriptionToggleView(ManagerRequiredMixin, View):

@@ -151,3 +151,17 @@ def test_the_effect_compares_the_contacted_with_uncontacted_peers_over_90_days(c
     assert "27,3" in page.content.decode()
     api = client.get("/api/outreach/effect/", {"as_of": "2019-01-01"}).json()
     assert api[0]["index_change"] == "27.3"
+
+
+def test_ministry_staff_open_a_case_from_a_discrepancy(as_persona):
+    from .adoption_helpers import history
+    from .dashboard_helpers import PERSON, days, load_regix
+
+    history("VAR06", "regix", [(date(2026, 1, 5), "production")])
+    load_regix((day, "VAR01", PERSON, 3) for day in days(date(2026, 10, 1), date(2026, 11, 20)))
+    url = reverse("dashboards:discrepancies") + "?as_of=2026-11-25"
+    ministry = as_persona("ministry_user").get(url).content.decode()
+    form = ministry.split('id="discrepancy-case-heading"')[1]
+    assert 'value="VAR06"' in form
+    assert 'name="source" value="discrepancy"' in form
+    assert 'id="discrepancy-case-heading"' not in as_persona("analyst").get(url).content.decode()

@@ -170,3 +170,20 @@ def test_ministry_staff_pause_resume_and_preview_any_scorecard(client, ministry_
     assert preview.context["card"].csv_name == "scorecard-VAR-2026-11.csv"
     assert mail.outbox == []
     assert client.get("/api/outreach/deliveries/").status_code == 200
+
+
+def test_ministry_staff_subscribe_a_governor_and_a_subscription_names_one_area(client, ministry_user):
+    client.force_login(ministry_user)
+    url = reverse("outreach:subscriptions")
+    varna = Province.objects.get(code="VAR")
+    both = {
+        "province": varna.pk,
+        "municipality": varna.municipalities.first().pk,
+        "email": "g@vn.bg",
+        "role": "governor",
+    }
+    refused = client.post(url, both)
+    assert refused.status_code == 400
+    assert not Subscription.objects.exists()
+    assert client.post(url, {"province": varna.pk, "email": "g@vn.bg", "role": "governor"}).status_code == 302
+    assert Subscription.objects.get().province == varna

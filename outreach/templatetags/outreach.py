@@ -30,3 +30,8 @@ def outreach_municipality(context, municipality):
     user = context["request"].user
     cases = Case.objects.visible_to(user).filter(municipality=municipality).order_by("-contacted_on", "-id")[:10]
     return {"show": True, "municipality": municipality, "cases": list(cases), "can_manage": access.can_manage(user)}
+
+
+@register.simple_tag(takes_context=True)
+def can_open_cases(context) -> bool:
+    return access.can_manage(context["request"].user)
