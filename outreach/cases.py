@@ -50,7 +50,7 @@ def close_reached(today: date | None = None) -> list[int]:
     )
     if not cases:
         return []
-    history = VerifiedHistory(all_services())
+    history = VerifiedHistory(all_services(), today)
     closed = []
     for case in cases:
         stage = history.stage_on(case.municipality_id, case.agreed_stage.service.code, today)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from adoption.choices import ChangeKind, Verification
@@ -81,6 +83,32 @@ def population_band(population: int) -> str:
     return PopulationBand.UNDER_5K
 
 
+def counting_entries(day: date | None = None):
+    """The stage entries that count (see `VerifiedHistory`), as one query.
+
+    An entry counts when a verification entry of its pair comes after it (that verification vouches
+    for the entry it follows, which is this one or a later one), or when the pair's current
+    declaration is verified. With `day`: only the latest counting entry per pair on or before it.
+    """
+    pair = {"municipality_id": OuterRef("municipality_id"), "service_id": OuterRef("service_id")}
+    last_verification = AdoptionChange.objects.filter(kind=ChangeKind.VERIFIED, **pair).order_by("-id").values("id")[:1]
+    verified_now = Adoption.objects.filter(verification=Verification.VERIFIED, **pair)
+    entries = (
+        AdoptionChange.objects.filter(kind=ChangeKind.STAGE)
+        .annotate(last_verification=Subquery(last_verification))
+        # The cheap, hashed test first: PostgreSQL then runs the per-row subquery only for pairs
+        # whose current declaration is not verified (it evaluates an OR's arms in order).
+        .filter(Exists(verified_now) | Q(last_verification__gt=F("id")))
+    )
+    if day is None:
+        return entries
+    return (
+        entries.filter(effective_date__lte=day)
+        .order_by("municipality_id", "service_id", "-effective_date", "-id")
+        .distinct("municipality_id", "service_id")
+    )
+
+
 class VerifiedHistory:
     """The verified declared stage of every municipality × service on any date, from one read.
 
@@ -91,34 +119,18 @@ class VerifiedHistory:
     verified status (declarations loaded in bulk carry only that).
     """
 
-    def __init__(self, services: list[Service]) -> None:
+    def __init__(self, services: list[Service], day: date | None = None) -> None:
+        """Read the counting stage entries; with `day`, only the one in force on it per pair."""
         self.services = services
         self.firsts = {s.code: next(iter(s.stages.all()), None) for s in services}
         self.stages = {stage.id: stage for s in services for stage in s.stages.all()}
         codes = {s.id: s.code for s in services}
-        raw: dict[tuple[int, str], list[list]] = defaultdict(list)
-        rows = (
-            AdoptionChange.objects.filter(kind__in=[ChangeKind.STAGE, ChangeKind.VERIFIED])
-            .order_by("id")
-            .values_list("municipality_id", "service_id", "kind", "to_stage_id", "effective_date", "id")
-        )
-        for municipality_id, service_id, kind, stage_id, effective, entry_id in rows:
-            pair = (municipality_id, codes.get(service_id))
-            if kind == ChangeKind.STAGE:
-                raw[pair].append([effective, entry_id, stage_id, False])
-            elif raw[pair]:
-                raw[pair][-1][3] = True
-        verified_now = Adoption.objects.filter(verification=Verification.VERIFIED)
-        for municipality_id, service_id in verified_now.values_list("municipality_id", "service_id"):
-            entries = raw.get((municipality_id, codes.get(service_id)))
-            if entries:
-                entries[-1][3] = True
-        self.entries: dict[tuple[int, str], list[tuple[date, int, int]]] = {}
-        for pair, entries in raw.items():
-            last = max((i for i, e in enumerate(entries) if e[3]), default=-1)
-            counting = sorted((e[0], e[1], e[2]) for e in entries[: last + 1])
-            if counting:
-                self.entries[pair] = counting
+        rows = counting_entries(day).values_list("municipality_id", "service_id", "effective_date", "id", "to_stage_id")
+        self.entries: dict[tuple[int, str], list[tuple[date, int, int]]] = defaultdict(list)
+        for municipality_id, service_id, effective, entry_id, stage_id in rows:
+            self.entries[(municipality_id, codes.get(service_id))].append((effective, entry_id, stage_id))
+        for entries in self.entries.values():
+            entries.sort()
 
     def stage_on(self, municipality_id: int, code: str, day: date) -> Stage | None:
         entries = self.entries.get((municipality_id, code))
@@ -241,17 +253,29 @@ def load_facts(days: list[date]) -> IndexInputs:
         code: {day: seen or None for day, seen in zip(unique_days, observed_sets(code, unique_days), strict=True)}
         for code in USAGE_ROLLUPS
     }
-    return IndexInputs(None, services, VerifiedHistory(services), municipalities, observed)
+    history = VerifiedHistory(services, unique_days[0] if len(unique_days) == 1 else None)
+    return IndexInputs(None, services, history, municipalities, observed)
 
 
-def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, day: date) -> ServiceScore:
-    weight, unobserved = inputs.weights.services[service.code]
+def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, day: date, cache: dict) -> ServiceScore:
+    """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared."""
     stage = inputs.history.stage_on(municipality_id, service.code, day)
     seen = inputs.observed.get(service.code)
     observed = None if seen is None or seen[day] is None else municipality_id in seen[day]
-    worth = inputs.weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
-    factor = unobserved if observed is False else ONE
-    return ServiceScore(service.code, stage, observed, worth, factor, weight)
+    key = (service.code, stage.id if stage else None, observed)
+    score = cache.get(key)
+    if score is None:
+        weight, unobserved = inputs.weights.services[service.code]
+        worth = inputs.weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
+        factor = unobserved if observed is False else ONE
+        score = cache[key] = ServiceScore(service.code, stage, observed, worth, factor, weight)
+    return score
+
+
+def detail_url_template() -> tuple[str, str]:
+    """A municipality page's URL with a placeholder for the code: one reverse() instead of 265."""
+    placeholder = "CODE0"
+    return reverse("municipalities:detail", kwargs={"code": placeholder}), placeholder
 
 
 def index_of(scores: list[ServiceScore], total_weight: Decimal) -> Decimal:
@@ -295,9 +319,11 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     """The index table on one day from loaded inputs (no queries)."""
     weighted = [s for s in inputs.services if s.code in inputs.weights.services]
     total = inputs.weights.total_weight
+    url, placeholder = detail_url_template()
+    cells: dict = {}
     rows = []
     for m in inputs.municipalities:
-        scores = {s.code: _service_score(inputs, m.id, s, day) for s in weighted}
+        scores = {s.code: _service_score(inputs, m.id, s, day, cells) for s in weighted}
         rows.append(
             IndexRow(
                 id=m.id,
@@ -308,7 +334,7 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
                 province=m.province.name,
                 population=m.population,
                 population_band=population_band(m.population),
-                href=m.get_absolute_url(),
+                href=url.replace(placeholder, m.code),
                 index=index_of(list(scores.values()), total),
                 services=scores,
             )
