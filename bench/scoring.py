@@ -64,7 +64,8 @@ cur AS (SELECT DISTINCT ON (s.municipality_id, s.service_id) s.municipality_id, 
         FROM st s JOIN ok ON ok.municipality_id = s.municipality_id AND ok.service_id = s.service_id
         WHERE s.id <= ok.last_ok AND s.effective_date <= %(day)s
         ORDER BY s.municipality_id, s.service_id, s.effective_date DESC, s.id DESC),
-first AS (SELECT DISTINCT ON (service_id) service_id, id AS stage_id FROM adoption_stage ORDER BY service_id, "order", id),
+first AS (SELECT DISTINCT ON (service_id) service_id, id AS stage_id FROM adoption_stage
+          ORDER BY service_id, "order", id),
 obs AS (SELECT DISTINCT municipality_id, 'regix' AS code FROM usage_regixdailyusage
         WHERE requests > 0 AND date BETWEEN %(start)s AND %(day)s
         UNION ALL
@@ -99,7 +100,7 @@ def raw_index(day: date) -> dict[str, Decimal]:
 
 
 def bench_index(day: date, repeat: int) -> dict:
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
@@ -112,7 +113,7 @@ def bench_index(day: date, repeat: int) -> dict:
     mismatches = [r.code for r in table.rows if raw.get(r.code) != r.index]
     with CaptureQueriesContext(connection) as queries:
         index_on(day)
-    reset_queries()
+    query_count = len(queries.captured_queries)
     median, p95 = timings(lambda: index_on(day), repeat)
     raw_median, raw_p95 = timings(lambda: raw_index(day), max(5, repeat // 5))
     user, _ = User.objects.get_or_create(username="bench-ministry", defaults={"role": Role.MINISTRY})
@@ -125,7 +126,7 @@ def bench_index(day: date, repeat: int) -> dict:
         page_median, page_p95 = timings(lambda: client.get(url), max(5, repeat // 5))
     return {
         "day": day.isoformat(),
-        "queries": len(queries.captured_queries),
+        "queries": query_count,
         "index_on_median_ms": round(median, 1),
         "index_on_p95_ms": round(p95, 1),
         "raw_median_ms": round(raw_median, 1),
@@ -196,18 +197,18 @@ def main() -> None:
         rows, since = cursor.fetchone()
     print(f"RegiX daily facts: {rows:,} since {since}")
     results = [bench_index(day, args.repeat) for day in (today, date(today.year - 2, 6, 30))]
-    print(
-        f"{'day':12} {'queries':>7} {'index med':>9} {'p95':>6} {'raw med':>8} {'p95':>6} {'page med':>9} {'p95':>6} differ"
-    )
+    header = ["day", "queries", "index med", "p95", "raw med", "p95", "page med", "p95"]
+    print(" ".join(f"{h:>10}" for h in header) + " differ")
     for r in results:
         print(
-            f"{r['day']:12} {r['queries']:7} {r['index_on_median_ms']:9.1f} {r['index_on_p95_ms']:6.1f} "
-            f"{r['raw_median_ms']:8.1f} {r['raw_p95_ms']:6.1f} {r['page_uncached_median_ms']:9.1f} "
-            f"{r['page_uncached_p95_ms']:6.1f} {r['rows_differing_from_raw']}"
+            f"{r['day']:>10} {r['queries']:>10} {r['index_on_median_ms']:10.1f} {r['index_on_p95_ms']:10.1f} "
+            f"{r['raw_median_ms']:10.1f} {r['raw_p95_ms']:10.1f} {r['page_uncached_median_ms']:10.1f} "
+            f"{r['page_uncached_p95_ms']:10.1f} {r['rows_differing_from_raw']}"
         )
     cards = bench_scorecards()
     print(
-        f"Scorecards: {cards['scorecards']} rendered and queued in {cards['seconds']} s; a second run sent {cards['second_run_sent']}."
+        f"Scorecards: {cards['scorecards']} rendered and queued in {cards['seconds']} s; "
+        f"a second run sent {cards['second_run_sent']}."
     )
     worst = max(r["index_on_p95_ms"] for r in results)
     summary = {
