@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -152,11 +153,13 @@ class ServiceScore:
     factor: Decimal  # 1, or the factor without observed use
     weight: Decimal
 
-    @property
+    # Cached: cells are shared between municipalities (see `_service_score`); cached_property writes
+    # the instance's __dict__ directly, which a frozen dataclass allows.
+    @cached_property
     def points(self) -> Decimal:
         return self.weight * self.worth * self.factor
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         """This service alone on the 0–100 scale (used for peers per service)."""
         return tenth(100 * self.worth * self.factor)
@@ -280,7 +283,7 @@ def detail_url_template() -> tuple[str, str]:
 
 def index_of(scores: list[ServiceScore], total_weight: Decimal) -> Decimal:
     """The formula: 100 × Σ weight × worth × factor / Σ weight, one decimal."""
-    points = sum((x.weight * x.worth * x.factor for x in scores), Decimal(0))
+    points = sum((x.points for x in scores), Decimal(0))
     return tenth(100 * points / total_weight) if total_weight else Decimal(0)
 
 

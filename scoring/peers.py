@@ -39,8 +39,8 @@ def peer_key(row: IndexRow, scope: str) -> tuple[str, ...]:
     return (row.population_band,)
 
 
-def standing(value: Decimal, values: list[Decimal], scope: str) -> PeerStanding:
-    """`values` is the whole group, `value` included, sorted ascending."""
+def standing(value: Decimal, values: list[Decimal], scope: str, group_median: Decimal | None = None) -> PeerStanding:
+    """`values` is the whole group, `value` included, sorted ascending (its median may be passed in)."""
     lower = bisect_left(values, value)
     higher = len(values) - bisect_right(values, value)
     others = len(values) - 1
@@ -50,7 +50,7 @@ def standing(value: Decimal, values: list[Decimal], scope: str) -> PeerStanding:
         group_size=len(values),
         rank=higher + 1,
         percentile=int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-        median=tenth(Decimal(median(values))),
+        median=group_median if group_median is not None else tenth(Decimal(median(values))),
         value=value,
     )
 
@@ -67,14 +67,17 @@ def peer_table(table: IndexTable) -> dict[str, Peers]:
         for key, group in groups.items()
         for code in [None, *codes]
     }
+    medians = {key: tenth(Decimal(median(values))) for key, values in sorted_values.items()}
     result = {}
     for row in table.rows:
         index, services = {}, {code: {} for code in codes}
         for scope in PeerScope:
             key = (scope, peer_key(row, scope))
-            index[scope.value] = standing(row.index, sorted_values[(key, None)], scope)
+            index[scope.value] = standing(row.index, sorted_values[(key, None)], scope, medians[(key, None)])
             for code in codes:
-                services[code][scope.value] = standing(row.services[code].score, sorted_values[(key, code)], scope)
+                services[code][scope.value] = standing(
+                    row.services[code].score, sorted_values[(key, code)], scope, medians[(key, code)]
+                )
         result[row.code] = Peers(code=row.code, index=index, services=services)
     return result
 
