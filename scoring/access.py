@@ -6,7 +6,6 @@ adoption/access.py and dashboards/access.py, and delegate to them where the ques
 
 from __future__ import annotations
 
-from adoption.access import visible_municipalities
 from dashboards.access import can_view_dashboards, can_view_every_municipality
 
 
@@ -26,8 +25,16 @@ def can_view_missing(user) -> bool:
 
 
 def can_view_municipality_index(user, municipality) -> bool:
-    """One municipality's index, rank and targets: whoever sees its declarations (officers: their own)."""
-    return visible_municipalities(user).filter(pk=municipality.pk).exists()
+    """One municipality's index, rank and targets: whoever sees its declarations (officers: their own).
+
+    Decided without a query (the municipality page asks it on every request); a test keeps it in step
+    with `adoption.access.visible_municipalities` for every persona.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_ministry or user.is_administrator or user.is_analyst:
+        return True
+    return bool(user.is_officer and user.municipality_id == municipality.pk)
 
 
 def can_change_method(user) -> bool:

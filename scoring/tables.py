@@ -96,3 +96,34 @@ class IndexTable(tables.Table):
 
     def render_province_median(self, value):
         return one_decimal(value)
+
+
+class TargetProgressTable(tables.Table):
+    """The targets' export: progress, pace and projection on the day shown."""
+
+    name = tables.Column(verbose_name=_("Target"), accessor="target__name")
+    service = tables.Column(verbose_name=_("Service"), accessor="target__service__code")
+    measure = tables.Column(verbose_name=_("measure"), accessor="target__measure")
+    stage = tables.Column(verbose_name=_("stage"), accessor="target__stage__code", default="")
+    met = tables.Column(verbose_name=_("Meeting it"), attrs=NUM)
+    needed = tables.Column(verbose_name=_("Needed"), attrs=NUM)
+    total = tables.Column(verbose_name=_("Municipalities"), attrs=NUM)
+    deadline = tables.DateColumn(verbose_name=_("Deadline"), accessor="target__deadline", format="Y-m-d")
+    per_month = tables.Column(verbose_name=_("Pace per month"), attrs=NUM)
+    projected = tables.DateColumn(verbose_name=_("Projected date"), format="Y-m-d", default="")
+    earliest = tables.DateColumn(verbose_name=_("Earliest"), format="Y-m-d", default="")
+    latest = tables.DateColumn(verbose_name=_("Latest"), format="Y-m-d", default="")
+    on_track = tables.BooleanColumn(verbose_name=_("On track"))
+    missing = tables.Column(verbose_name=_("Missing (NSI codes)"), orderable=False)
+
+    class Meta:
+        orderable = False
+
+    def value_per_month(self, value):
+        return f"{value:.2f}"
+
+    def value_missing(self, value):
+        return " ".join(m.code for m in value)
+
+    def value_on_track(self, value):
+        return "1" if value else "0"

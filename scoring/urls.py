@@ -10,4 +10,6 @@ urlpatterns = [
     path("targets/", views.TargetListView.as_view(), name="targets"),
     path("targets/new/", views.TargetCreateView.as_view(), name="target-create"),
     path("targets/<int:pk>/", views.TargetDetailView.as_view(), name="target-detail"),
+    path("panel/overview/", views.OverviewPanelView.as_view(), name="overview-panel"),
+    path("panel/municipality/<str:code>/", views.MunicipalityPanelView.as_view(), name="municipality-panel"),
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, TemplateView
@@ -15,15 +19,16 @@ from django_tables2.views import SingleTableMixin
 
 from adoption.services import services_with_stages
 from dashboards.views import DashboardMixin, DashboardTableExportMixin
-from municipalities.models import Province
+from municipalities.models import Municipality, Province
 
 from . import access
 from .forms import IndexFilterForm, MethodForm, TargetForm
 from .index import NoIndexMethod, index_on, load_method, worked_example
 from .maps import map_by_band
 from .models import IndexMethod, Target
+from .panels import municipality_panel, overview_panel
 from .peers import RankedRow, ranked_rows
-from .tables import IndexTable
+from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress, targets_queryset
 
 
@@ -141,16 +146,37 @@ class IndexView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, Tem
         return context
 
 
-class TargetListView(DashboardMixin, TemplateView):
-    """Every target's progress on the day shown, its projected date and whether it is on track."""
+class TargetListView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+    """Every target's progress on the day shown, its projected date and whether it is on track.
+
+    The screen shows the progress bars of `includes/target_table.html` (shared with the overview);
+    `?_export=` downloads `TargetProgressTable`, whose missing list the user's role limits as on screen.
+    """
 
     template_name = "scoring/targets.html"
     dashboard_name = "targets"
+    export_name = gettext_lazy("targets")
+    table_pagination = False
+
+    def progress(self):
+        if not hasattr(self, "_progress"):
+            self._progress = targets_progress(self.as_of)
+        return self._progress
+
+    def get_table(self, **kwargs):
+        user = self.request.user
+        rows = self.progress()
+        if not access.can_view_missing(user):
+            own = user.municipality_id if user.is_officer else None
+            rows = [replace(p, missing=[m for m in p.missing if m.id == own]) for p in rows]
+        table = TargetProgressTable(rows)
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            progress=targets_progress(self.as_of),
+            progress=self.progress(),
             can_change=access.can_change_method(self.request.user),
             can_view_missing=access.can_view_missing(self.request.user),
         )
@@ -175,6 +201,44 @@ class TargetDetailView(DashboardMixin, TemplateView):
             missing = [m for m in progress.missing if m.id == user.municipality_id]
         context.update(progress=progress, target=target, missing=missing, can_open_case=access.can_change_method(user))
         return context
+
+
+class FragmentMixin:
+    """`?fragment=1`: only the panel (the page that includes it loads it after drawing itself);
+    without it, the panel as a page of its own (the link for browsers without JavaScript)."""
+
+    fragment_template = ""
+    page_template = ""
+
+    def get_template_names(self) -> list[str]:
+        return [self.fragment_template if self.request.GET.get("fragment") else self.page_template]
+
+
+class OverviewPanelView(FragmentMixin, DashboardMixin, TemplateView):
+    """The overview's index map, targets and open cases."""
+
+    fragment_template = "scoring/includes/overview_body.html"
+    page_template = "scoring/overview_panel_page.html"
+    dashboard_name = "overview"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(overview_panel(self.request.user, self.as_of, self.cached))
+        return context
+
+
+class MunicipalityPanelView(FragmentMixin, LoginRequiredMixin, TemplateView):
+    """A municipality's index, rank among peers, missed targets and cases; 404 to those who may not see it."""
+
+    fragment_template = "scoring/includes/municipality_body.html"
+    page_template = "scoring/municipality_panel_page.html"
+
+    def get_context_data(self, **kwargs):
+        municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=self.kwargs["code"])
+        if not access.can_view_municipality_index(self.request.user, municipality):
+            raise Http404
+        panel = municipality_panel(self.request.user, municipality, timezone.localdate())
+        return {**super().get_context_data(**kwargs), **panel}
 
 
 class TargetCreateView(CreateView):

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 INDEX = {"max_digits": 4, "decimal_places": 1}
+
+
+class OfTableSerializer(serializers.Serializer):
+    """The day and method version of the index table a row comes from (`context["table"]`)."""
+
+    as_of = serializers.SerializerMethodField(help_text="The day of the figures.")
+    method_version = serializers.SerializerMethodField(
+        help_text="Version of the index method that produced the figures."
+    )
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_as_of(self, row) -> str:
+        return self.context["table"].as_of.isoformat()
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_method_version(self, row) -> int:
+        return self.context["table"].method_version
 
 
 class StandingSerializer(serializers.Serializer):
@@ -40,7 +58,7 @@ class ServiceScoreSerializer(serializers.Serializer):
     peers_province = StandingSerializer(help_text="Rank of this service's score in the band, within the province.")
 
 
-class IndexRowSerializer(serializers.Serializer):
+class IndexRowSerializer(OfTableSerializer):
     """A municipality's adoption index on a day, with the method version that produced it."""
 
     code = serializers.CharField(help_text="NSI code of the municipality, e.g. VAR06.")
@@ -50,8 +68,6 @@ class IndexRowSerializer(serializers.Serializer):
     population_band = serializers.CharField(
         help_text="Population band (the peer group): lt5k, 5k-20k, 20k-100k, gt100k."
     )
-    as_of = serializers.DateField(help_text="The day of the figures.")
-    method_version = serializers.IntegerField(help_text="Version of the index method that produced the figures.")
     index = serializers.DecimalField(help_text="The adoption index, 0–100, one decimal.", **INDEX)
     band = serializers.CharField(help_text="Colour band: low (0–39), middle (40–69) or high (70–100).")
     peers_national = StandingSerializer(source="peers.national", help_text="Standing in the band, nationally.")
@@ -72,7 +88,7 @@ class IndexRowSerializer(serializers.Serializer):
         return result
 
 
-class AreaIndexSerializer(serializers.Serializer):
+class AreaIndexSerializer(OfTableSerializer):
     """A province's index (the mean of its municipalities'); the last row is the country's."""
 
     code = serializers.CharField(help_text="NSI code of the province; empty for the country.")
@@ -80,8 +96,6 @@ class AreaIndexSerializer(serializers.Serializer):
     municipalities = serializers.IntegerField(help_text="Municipalities counted.")
     index = serializers.DecimalField(help_text="Mean of the municipalities' indices, one decimal.", **INDEX)
     band = serializers.CharField(help_text="Colour band: low, middle or high.")
-    as_of = serializers.DateField(help_text="The day of the figures.")
-    method_version = serializers.IntegerField(help_text="Version of the index method that produced the figures.")
 
 
 class MethodServiceSerializer(serializers.Serializer):

@@ -68,30 +68,14 @@ class IndexListView(APIView):
             return Response(status=403)
         table = index_for(request)
         rows = ranked_rows(table)
-        form = IndexFilterForm(request.query_params, provinces=[])
-        form.fields["province"].choices = [(p.code, p.code) for p in table.provinces] + [("", "")]
+        form = IndexFilterForm(request.query_params, provinces=table.provinces)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         rows = filter_ranked(rows, form.cleaned_data)
         if not access.can_view_index_table(request.user):
             visible = set(visible_municipalities(request.user).values_list("id", flat=True))
             rows = [r for r in rows if r.id in visible]
-        data = IndexRowSerializer([_with_date(r, table.as_of) for r in rows], many=True).data
-        return Response(data)
-
-
-class _Dated:
-    """A ranked row with the day it is for (the serializer's `as_of`)."""
-
-    def __init__(self, row, as_of) -> None:
-        self._row, self.as_of = row, as_of
-
-    def __getattr__(self, name: str):
-        return getattr(self._row, name)
-
-
-def _with_date(row, as_of):
-    return _Dated(row, as_of)
+        return Response(IndexRowSerializer(rows, many=True, context={"table": table}).data)
 
 
 class ProvinceIndexListView(APIView):
@@ -105,13 +89,7 @@ class ProvinceIndexListView(APIView):
             return Response(status=403)
         table = index_for(request)
         areas = [*table.provinces, table.national]
-        return Response(AreaIndexSerializer([_with_method(a, table) for a in areas], many=True).data)
-
-
-def _with_method(area, table):
-    dated = _Dated(area, table.as_of)
-    dated.method_version = table.method_version
-    return dated
+        return Response(AreaIndexSerializer(areas, many=True, context={"table": table}).data)
 
 
 class MethodListView(APIView):

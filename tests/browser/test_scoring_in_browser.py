@@ -30,7 +30,9 @@ OVERFLOW = """(selector) => selector
   : document.documentElement.scrollWidth - window.innerWidth"""
 # The municipality page belongs to other apps (its facts column is wider than a phone on main already):
 # there only the panel this app adds is measured.
-OWN_PART = {"municipality": "#scoring-municipality"}
+OWN_PART = {"municipality": "#scoring-municipality-panel"}
+# Pages whose scoring panel loads after the page: wait for it.
+PANELS = {"overview", "municipality"}
 
 
 @pytest.fixture
@@ -84,6 +86,8 @@ def test_the_scoring_and_outreach_pages_are_accessible_at_both_widths(signed_in,
     problems = {}
     for name, url in pages(page.target).items():
         page.goto(url)
+        if name in PANELS:
+            page.wait_for_selector("[data-scoring-fragment][data-loaded='true']")
         page.screenshot(path=str(SCREENSHOTS / f"scoring-{name}-{width}.png"), full_page=True)
         overflow = page.evaluate(OVERFLOW, OWN_PART.get(name))
         found = serious_violations(page)
