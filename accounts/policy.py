@@ -172,6 +172,48 @@ def can_use_admin(user: Any) -> bool:
     return _has(user, frozenset({ADMINISTRATOR}))
 
 
+@rule
+def can_view_index_table(user: Any) -> bool:
+    """Every municipality's adoption index and rank (the index page, its map and export)."""
+    return _has(user, SEES_EVERY_MUNICIPALITY)
+
+
+@rule
+def can_view_targets(user: Any) -> bool:
+    """The targets' national progress (which municipalities still miss one: `can_view_target_missing`)."""
+    return _has(user, READERS)
+
+
+@rule
+def can_view_target_missing(user: Any) -> bool:
+    """Which municipalities still miss a target: the roles that see every municipality."""
+    return _has(user, SEES_EVERY_MUNICIPALITY)
+
+
+@rule
+def can_change_index_methods(user: Any) -> bool:
+    """Create index methods (new versions) and targets."""
+    return _has(user, STAFF)
+
+
+@rule
+def can_manage_outreach(user: Any) -> bool:
+    """Open, edit and close outreach cases; see, pause and resume scorecard subscriptions; preview them."""
+    return _has(user, STAFF)
+
+
+@rule
+def can_see_internal_notes(user: Any) -> bool:
+    """The ministry's internal notes on outreach cases: never officers or analysts."""
+    return _has(user, STAFF)
+
+
+@rule
+def can_read_all_cases(user: Any) -> bool:
+    """The open cases page and the effect of outreach (officers see their own municipality's cases)."""
+    return _has(user, SEES_EVERY_MUNICIPALITY)
+
+
 def needs_strong_password(user: Any) -> bool:
     """Staff accounts: at least 12 characters, not a common password (accounts/validators.py)."""
     role = ADMINISTRATOR if getattr(user, "is_superuser", False) else getattr(user, "role", None)
@@ -260,6 +302,11 @@ def can_view_declarations_of(user: Any, municipality: Any) -> bool:
 def can_change_declarations_of(user: Any, municipality: Any) -> bool:
     """Change one municipality's stages and contacts, or confirm them."""
     return editable_scope(user).includes(municipality_id=municipality.pk)
+
+
+def can_view_municipality_index(user: Any, municipality: Any) -> bool:
+    """One municipality's index, rank, targets and cases: whoever sees its declarations (officers: their own)."""
+    return declarations_scope(user).includes(municipality_id=municipality.pk)
 
 
 def can_verify_change(user: Any, adoption: Any) -> bool:

@@ -17,6 +17,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("catalog.api.urls")),
     path("", include("usage.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("scoring.api.urls")),
+    path("", include("outreach.api.urls")),
     path("", include("opendata.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
@@ -42,6 +44,8 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("usage-files/", include("usage.urls")),
     path("reports/", include("reports.urls")),
+    path("index/", include("scoring.urls")),
+    path("outreach/", include("outreach.urls")),
     path("open/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "exports",
     "usage",
     "reports",
+    "scoring",
+    "outreach",
     "opendata",
     "demo",
 ]
@@ -169,6 +171,15 @@ CELERY_BEAT_SCHEDULE: dict = {}
 ADOPTION_STALE_AFTER_DAYS = env.int("ADOPTION_STALE_AFTER_DAYS", default=180)
 # The portal's address, for links in e-mails sent by background tasks (no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Scorecards: every weekday of the month's first week at 06:30; the task sends on the first working day.
+CELERY_BEAT_SCHEDULE["outreach-monthly-scorecards"] = {
+    "task": "outreach.tasks.send_monthly_scorecards",
+    "schedule": crontab(minute=30, hour=6, day_of_month="1-7", day_of_week="mon-fri"),
+}
+CELERY_BEAT_SCHEDULE["outreach-daily-case-upkeep"] = {
+    "task": "outreach.tasks.daily_case_upkeep",
+    "schedule": crontab(minute=0, hour=7),
+}
 CELERY_BEAT_SCHEDULE["adoption-stale-reminders"] = {
     "task": "adoption.tasks.send_stale_reminders",
     "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

@@ -1,0 +1,78 @@
+"""Forms of the outreach pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from adoption.models import Stage
+
+from .models import Case, Subscription
+
+DATE = {"type": "date"}
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "municipality", "kind", "source", "target", "contacted_on", "agreed", "service", "agreed_stage",
+            "promised_date", "follow_up_on", "owner", "internal_note",
+        ]  # fmt: skip
+        widgets = {
+            "contacted_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "promised_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "follow_up_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "agreed": forms.Textarea(attrs={"rows": 3}),
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(
+            is_active=True, role__in=[Role.MINISTRY, Role.ADMINISTRATOR]
+        )
+        self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
+        self.fields["agreed_stage"].queryset = Stage.objects.select_related("service")
+        self.fields["agreed_stage"].label_from_instance = lambda s: f"{s.service.name}: {s.name}"
+
+    def clean(self):
+        data = super().clean()
+        stage, service = data.get("agreed_stage"), data.get("service")
+        if stage is not None and service is not None and stage.service_id != service.pk:
+            self.add_error("agreed_stage", _("This stage does not belong to the service."))
+        if stage is not None and service is None:
+            data["service"] = stage.service
+        contacted = data.get("contacted_on")
+        if contacted and contacted > timezone.localdate():
+            self.add_error("contacted_on", _("The date cannot be in the future."))
+        for name in ("promised_date", "follow_up_on"):
+            if contacted and data.get(name) and data[name] < contacted:
+                self.add_error(name, _("This date cannot be before the contact."))
+        return data
+
+
+class CloseForm(forms.Form):
+    close_reason = forms.CharField(label=_("Reason for closing"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubscriptionForm(forms.ModelForm):
+    """A mayor, secretary or governor subscribed by the ministry (officers are subscribed by themselves)."""
+
+    class Meta:
+        model = Subscription
+        fields = ["municipality", "province", "email", "name", "role"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
+        self.fields["province"].queryset = self.fields["province"].queryset.only("code", "name_bg", "name_en")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("municipality")) == bool(data.get("province")):
+            raise forms.ValidationError(_("Choose either a municipality or a province."))
+        return data
