@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from adoption.choices import ServiceCode
 from dashboards.forms import EARLIEST_AS_OF
 from dashboards.queries import municipality_table
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, window_days
 from dashboards.trends import adoption_trend, month_points
 from municipalities.choices import PopulationBand
 from municipalities.models import Municipality, Province
-from usage.choices import SERVICE_REGIX, SERVICE_SEOS
 
 from . import schema
 from .verified import VerifiedHistory
@@ -95,9 +95,9 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
 
 
 def _usage(row, code: str) -> int | None:
-    if code == SERVICE_REGIX:
+    if code == ServiceCode.REGIX:
         return row.regix_requests
-    if code == SERVICE_SEOS:
+    if code == ServiceCode.SEOS:
         return row.seos_documents
     return None
 
@@ -160,7 +160,7 @@ def _both(municipalities, attribute: str) -> int:
     def has(m, code):
         return any(c.service == code and getattr(c, attribute) for c in m.services)
 
-    return sum(has(m, SERVICE_REGIX) and has(m, SERVICE_SEOS) for m in municipalities)
+    return sum(has(m, ServiceCode.REGIX) and has(m, ServiceCode.SEOS) for m in municipalities)
 
 
 def _bands(municipalities, services) -> list[schema.BandFigures]:

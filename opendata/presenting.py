@@ -14,10 +14,10 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from adoption.choices import ServiceCode
 from dashboards.charts import Chart, Series
 from dashboards.maps import MapCategory, MapValue, NationalMap, national_map
 from municipalities.choices import PopulationBand
-from usage.choices import SERVICE_REGIX, SERVICE_SEOS
 
 from .schema import CHANGE_KINDS
 
@@ -118,11 +118,11 @@ def adoption_map(edition_slug: str, national: dict, municipalities: list[dict]) 
         adopted = {c["service"] for c in m["services"] if c["adopted"]}
         key = (
             "both"
-            if {SERVICE_REGIX, SERVICE_SEOS} <= adopted
+            if {ServiceCode.REGIX, ServiceCode.SEOS} <= adopted
             else "regix"
-            if SERVICE_REGIX in adopted
+            if ServiceCode.REGIX in adopted
             else "seos"
-            if SERVICE_SEOS in adopted
+            if ServiceCode.SEOS in adopted
             else "neither"
         )
         name, province = label(m), label(m, "province_")

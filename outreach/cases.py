@@ -15,11 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from dashboards.snapshots import all_services
 from scoring.index import VerifiedHistory, index_series, tenth
 from scoring.targets import counting_stages
 
-from . import access
 from .choices import CaseStatus
 from .models import Case
 
@@ -28,7 +28,7 @@ EFFECT_DAYS = 90
 
 def close_case(user, case: Case, reason: str) -> Case:
     """Close by hand: ministry staff only, with a reason."""
-    if not access.can_manage(user):
+    if not policy.can_manage_outreach(user):
         raise PermissionDenied(_("Only ministry staff close cases."))
     reason = (reason or "").strip()
     if not reason:

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from adoption.access import visible_municipalities
 from adoption.models import Service, Stage
 from municipalities.models import Municipality, Province
 from scoring.models import Target
@@ -19,7 +18,7 @@ from .choices import CaseKind, CaseSource, CaseStatus, ContactRole, DeliveryStat
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
         """Officers see the cases about their municipality; ministry and analysts see all."""
-        return self.filter(municipality__in=visible_municipalities(user))
+        return self.filter(municipality__in=Municipality.objects.visible_to(user))
 
     def open(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.OPEN)

@@ -11,17 +11,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin, SingleTableView
 
-from dashboards.views import DashboardMixin, DashboardTableExportMixin
-from exports.views import TableExportMixin
+from accounts import policy
+from dashboards.views import DashboardMixin
 from municipalities.models import Municipality
 
-from . import access, scorecards
+from . import scorecards
 from .cases import close_case, outreach_effect
 from .choices import CaseStatus
 from .filters import CaseFilterSet
@@ -34,7 +33,7 @@ class ManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Ministry pages: anonymous users sign in first, everybody else gets 403."""
 
     def test_func(self) -> bool:
-        return access.can_manage(self.request.user)
+        return policy.can_manage_outreach(self.request.user)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
@@ -44,16 +43,15 @@ class ManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 class ReaderRequiredMixin(ManagerRequiredMixin):
     def test_func(self) -> bool:
-        return access.can_read_all_cases(self.request.user)
+        return policy.can_read_all_cases(self.request.user)
 
 
-class CaseListView(ReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
+class CaseListView(ReaderRequiredMixin, SingleTableMixin, FilterView):
     """Cases by owner and due date; open ones unless another status is asked for."""
 
     table_class = CaseTable
     filterset_class = CaseFilterSet
     template_name = "outreach/case_list.html"
-    export_name = gettext_lazy("outreach cases")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -112,8 +110,8 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            can_manage=access.can_manage(self.request.user),
-            show_internal=access.can_see_internal_notes(self.request.user),
+            can_manage=policy.can_manage_outreach(self.request.user),
+            show_internal=policy.can_see_internal_notes(self.request.user),
             close_form=kwargs.get("close_form") or CloseForm(),
         )
         return context
@@ -157,13 +155,12 @@ class EffectTable(tables.Table):
         order_by = ("-contacted_on",)
 
 
-class EffectView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class EffectView(DashboardMixin, SingleTableMixin, TemplateView):
     """Contacted municipalities against comparable uncontacted ones over the following 90 days."""
 
     template_name = "outreach/effect.html"
     dashboard_name = "effect"
     every_municipality = True
-    export_name = gettext_lazy("outreach effect")
 
     def get_table(self, **kwargs):
         self.effect = outreach_effect(self.as_of)
@@ -175,12 +172,11 @@ class EffectView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, Te
         return {**super().get_context_data(**kwargs), "effect": self.effect}
 
 
-class SubscriptionListView(ManagerRequiredMixin, TableExportMixin, SingleTableView):
+class SubscriptionListView(ManagerRequiredMixin, SingleTableView):
     """Every scorecard subscription: pause, resume, preview."""
 
     table_class = SubscriptionTable
     template_name = "outreach/subscription_list.html"
-    export_name = gettext_lazy("scorecard subscriptions")
 
     def get_queryset(self):
         return Subscription.objects.select_related("municipality", "province").defer(
@@ -233,10 +229,9 @@ class ScorecardPreviewView(ManagerRequiredMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "subscription": subscription, "period": period, "card": card}
 
 
-class DeliveryListView(ReaderRequiredMixin, TableExportMixin, SingleTableView):
+class DeliveryListView(ReaderRequiredMixin, SingleTableView):
     table_class = DeliveryTable
     template_name = "outreach/delivery_list.html"
-    export_name = gettext_lazy("scorecard deliveries")
 
     def get_queryset(self):
         return Delivery.objects.select_related("subscription__municipality", "subscription__province").defer(

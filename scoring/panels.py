@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import access
+from accounts import policy
+
 from .choices import Band
 from .index import NoIndexMethod, index_on
 from .maps import map_by_band
@@ -14,11 +15,11 @@ from .targets import targets_progress
 
 def overview_panel(user, as_of: date, cached) -> dict:
     """The index map and band counts (roles that see every municipality), the targets (every role)."""
-    context = {"as_of": as_of, "show": access.can_view_targets(user)}
+    context = {"as_of": as_of, "show": policy.can_view_targets(user)}
     if not context["show"]:
         return context
     context["progress"] = cached("scoring_targets", lambda: targets_progress(as_of))
-    if not access.can_view_index_table(user):
+    if not policy.can_view_index_table(user):
         return context
     try:
         table = cached("scoring_index", lambda: index_on(as_of))
@@ -49,6 +50,6 @@ def municipality_panel(user, municipality, as_of: date) -> dict:
         peers=peers,
         service_rows=[(s, row.services[s.code], peers.services[s.code]) for s in table.services],
         missed=[p for p in progress if p.misses(municipality.id)],
-        can_open_case=access.can_change_method(user),
+        can_open_case=policy.can_change_index_methods(user),
     )
     return context

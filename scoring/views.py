@@ -12,16 +12,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.views import SingleTableMixin
 
+from accounts import policy
 from adoption.services import services_with_stages
-from dashboards.views import DashboardMixin, DashboardTableExportMixin
+from dashboards.views import DashboardMixin
 from municipalities.models import Municipality, Province
 
-from . import access
 from .forms import IndexFilterForm, MethodForm, TargetForm
 from .index import NoIndexMethod, index_on, load_method, worked_example
 from .maps import map_by_band
@@ -50,7 +49,7 @@ class MethodView(TemplateView):
             weights = load_method(method_version(self.request))
         except NoIndexMethod as error:
             raise Http404(str(error)) from error
-        can_change = access.can_change_method(self.request.user)
+        can_change = policy.can_change_index_methods(self.request.user)
         stage_names = {stage.id: (s, stage) for s in services for stage in s.stages.all()}
         context.update(
             weights=weights,
@@ -67,7 +66,7 @@ class MethodView(TemplateView):
     def post(self, request, *args, **kwargs):
         from .services import new_method
 
-        if not access.can_change_method(request.user):
+        if not policy.can_change_index_methods(request.user):
             raise PermissionDenied
         services = services_with_stages()
         form = MethodForm(request.POST, services=services)
@@ -101,13 +100,12 @@ def filter_ranked(rows: list[RankedRow], data: dict) -> list[RankedRow]:
     return rows
 
 
-class IndexView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality's index with its band and peer ranks, the map by band and the provinces."""
 
     template_name = "scoring/index.html"
     dashboard_name = "index"
     every_municipality = True
-    export_name = gettext_lazy("adoption index")
 
     def index_table(self):
         if not hasattr(self, "_index"):
@@ -131,9 +129,6 @@ class IndexView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, Tem
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 
-    def get_export_name_parts(self) -> list[str]:
-        return [*super().get_export_name_parts(), f"v{self.index_table().method_version}"]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         result = self.index_table()
@@ -146,7 +141,7 @@ class IndexView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, Tem
         return context
 
 
-class TargetListView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin, TemplateView):
+class TargetListView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every target's progress on the day shown, its projected date and whether it is on track.
 
     The screen shows the progress bars of `includes/target_table.html` (shared with the overview);
@@ -155,7 +150,6 @@ class TargetListView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin
 
     template_name = "scoring/targets.html"
     dashboard_name = "targets"
-    export_name = gettext_lazy("targets")
     table_pagination = False
 
     def progress(self):
@@ -166,9 +160,9 @@ class TargetListView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin
     def get_table(self, **kwargs):
         user = self.request.user
         rows = self.progress()
-        if not access.can_view_missing(user):
-            own = user.municipality_id if user.is_officer else None
-            rows = [replace(p, missing=[m for m in p.missing if m.id == own]) for p in rows]
+        if not policy.can_view_target_missing(user):
+            scope = policy.declarations_scope(user)  # an officer sees their own municipality, if missing
+            rows = [replace(p, missing=[m for m in p.missing if scope.includes(municipality_id=m.id)]) for p in rows]
         table = TargetProgressTable(rows)
         RequestConfig(self.request, paginate=False).configure(table)
         return table
@@ -177,8 +171,8 @@ class TargetListView(DashboardMixin, DashboardTableExportMixin, SingleTableMixin
         context = super().get_context_data(**kwargs)
         context.update(
             progress=self.progress(),
-            can_change=access.can_change_method(self.request.user),
-            can_view_missing=access.can_view_missing(self.request.user),
+            can_change=policy.can_change_index_methods(self.request.user),
+            can_view_missing=policy.can_view_target_missing(self.request.user),
         )
         return context
 
@@ -196,10 +190,13 @@ class TargetDetailView(DashboardMixin, TemplateView):
             raise Http404
         user = self.request.user
         progress = targets_progress(self.as_of, [target])[0]
-        missing = progress.missing if access.can_view_missing(user) else []
-        if not access.can_view_missing(user) and user.is_officer:
-            missing = [m for m in progress.missing if m.id == user.municipality_id]
-        context.update(progress=progress, target=target, missing=missing, can_open_case=access.can_change_method(user))
+        missing = progress.missing
+        if not policy.can_view_target_missing(user):
+            scope = policy.declarations_scope(user)  # an officer sees their own municipality, if missing
+            missing = [m for m in missing if scope.includes(municipality_id=m.id)]
+        context.update(
+            progress=progress, target=target, missing=missing, can_open_case=policy.can_change_index_methods(user)
+        )
         return context
 
 
@@ -235,7 +232,7 @@ class MunicipalityPanelView(FragmentMixin, LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=self.kwargs["code"])
-        if not access.can_view_municipality_index(self.request.user, municipality):
+        if not policy.can_view_municipality_index(self.request.user, municipality):
             raise Http404
         panel = municipality_panel(self.request.user, municipality, timezone.localdate())
         return {**super().get_context_data(**kwargs), **panel}
@@ -247,7 +244,7 @@ class TargetCreateView(CreateView):
     template_name = "scoring/target_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not access.can_change_method(request.user):
+        if not policy.can_change_index_methods(request.user):
             if not request.user.is_authenticated:
                 return redirect(f"{reverse('login')}?next={request.path}")
             raise PermissionDenied

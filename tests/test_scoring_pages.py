@@ -158,8 +158,9 @@ def test_the_municipality_panel_is_for_whoever_sees_its_declarations(as_persona,
 
 def test_the_page_predicate_agrees_with_the_declarations_rule(request):
     from adoption.access import visible_municipalities
-    from municipalities.models import Municipality
     from scoring.access import can_view_municipality_index
+
+    from municipalities.models import Municipality
 
     varna, avren = Municipality.objects.get(code="VAR06"), Municipality.objects.get(code="VAR01")
     from django.contrib.auth.models import AnonymousUser

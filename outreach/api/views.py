@@ -8,9 +8,9 @@ from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
 from scoring.api.views import AS_OF, as_of_from
 
-from .. import access
 from ..cases import outreach_effect
 from ..filters import CaseFilterSet
 from ..models import Case, Delivery
@@ -19,7 +19,7 @@ from .serializers import CaseSerializer, CaseWithNoteSerializer, DeliverySeriali
 
 class CanReadAll(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
-        return access.can_read_all_cases(request.user)
+        return policy.can_read_all_cases(request.user)
 
 
 @extend_schema(tags=["outreach"])
@@ -32,7 +32,7 @@ class CaseListView(generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
 
     def get_serializer_class(self):
-        return CaseWithNoteSerializer if access.can_see_internal_notes(self.request.user) else CaseSerializer
+        return CaseWithNoteSerializer if policy.can_see_internal_notes(self.request.user) else CaseSerializer
 
     def get_queryset(self):
         return (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from .. import access
+from accounts import policy
+
 from ..models import Case
 
 register = template.Library()
@@ -14,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("outreach/includes/overview_cases_body.html", takes_context=True)
 def outreach_overview(context):
     user = context["request"].user
-    if not access.can_read_all_cases(user):
+    if not policy.can_read_all_cases(user):
         return {"show": False}
     cases = Case.objects.open()
     return {
@@ -29,9 +30,14 @@ def outreach_municipality(context, municipality):
     """Cases about the municipality; officers see their own (never the internal note, not shown here)."""
     user = context["request"].user
     cases = Case.objects.visible_to(user).filter(municipality=municipality).order_by("-contacted_on", "-id")[:10]
-    return {"show": True, "municipality": municipality, "cases": list(cases), "can_manage": access.can_manage(user)}
+    return {
+        "show": True,
+        "municipality": municipality,
+        "cases": list(cases),
+        "can_manage": policy.can_manage_outreach(user),
+    }
 
 
 @register.simple_tag(takes_context=True)
 def can_open_cases(context) -> bool:
-    return access.can_manage(context["request"].user)
+    return policy.can_manage_outreach(context["request"].user)

@@ -12,10 +12,10 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from adoption.access import visible_municipalities
+from accounts import policy
 from dashboards.forms import AsOfForm
+from municipalities.models import Municipality
 
-from .. import access
 from ..forms import IndexFilterForm
 from ..index import NoIndexMethod, index_on
 from ..models import IndexMethod
@@ -64,7 +64,7 @@ class IndexListView(APIView):
 
     @extend_schema(tags=["index"], parameters=[AS_OF, METHOD, *FILTERS], responses=IndexRowSerializer(many=True))
     def get(self, request):
-        if not access.can_view_targets(request.user):
+        if not policy.can_view_targets(request.user):
             return Response(status=403)
         table = index_for(request)
         rows = ranked_rows(table)
@@ -72,8 +72,8 @@ class IndexListView(APIView):
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
         rows = filter_ranked(rows, form.cleaned_data)
-        if not access.can_view_index_table(request.user):
-            visible = set(visible_municipalities(request.user).values_list("id", flat=True))
+        if not policy.can_view_index_table(request.user):
+            visible = set(Municipality.objects.visible_to(request.user).values_list("id", flat=True))
             rows = [r for r in rows if r.id in visible]
         return Response(IndexRowSerializer(rows, many=True, context={"table": table}).data)
 
@@ -85,7 +85,7 @@ class ProvinceIndexListView(APIView):
 
     @extend_schema(tags=["index"], parameters=[AS_OF, METHOD], responses=AreaIndexSerializer(many=True))
     def get(self, request):
-        if not access.can_view_index_table(request.user):
+        if not policy.can_view_index_table(request.user):
             return Response(status=403)
         table = index_for(request)
         areas = [*table.provinces, table.national]
@@ -127,10 +127,10 @@ class TargetProgressListView(APIView):
 
     @extend_schema(tags=["index"], parameters=[AS_OF], responses=TargetProgressSerializer(many=True))
     def get(self, request):
-        if not access.can_view_targets(request.user):
+        if not policy.can_view_targets(request.user):
             return Response(status=403)
         progress = targets_progress(as_of_from(request))
         visible = None
-        if not access.can_view_missing(request.user):
-            visible = set(visible_municipalities(request.user).values_list("id", flat=True))
+        if not policy.can_view_target_missing(request.user):
+            visible = set(Municipality.objects.visible_to(request.user).values_list("id", flat=True))
         return Response(TargetProgressSerializer(progress, many=True, context={"visible_ids": visible}).data)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from .. import access
+from accounts import policy
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def can_view_municipality_index(context, municipality) -> bool:
-    return access.can_view_municipality_index(context["request"].user, municipality)
+    return policy.can_view_municipality_index(context["request"].user, municipality)
