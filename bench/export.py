@@ -75,7 +75,8 @@ class Series:
 
     def summary(self) -> dict:
         rates = self.rates()
-        return {"rows": self.rows, "median": round(statistics.median(rates)), "min": round(min(rates)), "max": round(max(rates))}
+        median, low, high = statistics.median(rates), min(rates), max(rates)
+        return {"rows": self.rows, "median": round(median), "min": round(low), "max": round(high)}
 
 
 def django_setup() -> None:
@@ -277,7 +278,9 @@ def main() -> int:
                     continue
                 s = runs.summary()
                 ratio = f"{item['ratio']:.2f}" if runs is http_runs and item.get("ratio") else ""
-                print(f"{runs.name:<42} {s['rows']:>10,} {s['median']:>11,} {s['min']:>10,} {s['max']:>10,} {ratio:>8} {peak if runs is http_runs else '':>8}")  # noqa: E501
+                memory = f"{peak:.0f}" if runs is http_runs else ""
+                figures_line = f"{s['rows']:>10,} {s['median']:>11,} {s['min']:>10,} {s['max']:>10,}"
+                print(f"{runs.name:<42} {figures_line} {ratio:>8} {memory:>8}")
         figures[str(size)] = entry
     ratios = [figures[size]["usage report"]["ratio"] for size in figures]
     peaks = [figures[size]["peak_rss_mb"] for size in figures]
