@@ -75,18 +75,19 @@ class UsageReportFilterSet(ReportFilterSet):
 
     month_from = MonthFilter(label=_("From month"), method=_keep, help_text=_("First month, YYYY-MM (inclusive)."))
     month_to = MonthFilter(label=_("To month"), method=_keep, help_text=_("Last month, YYYY-MM (inclusive)."))
+    # These two filter the municipalities the report starts from, as any FilterSet does.
     province = django_filters.ModelMultipleChoiceFilter(
         label=_("Provinces"),
         queryset=Province.objects.defer("boundary"),
         to_field_name="code",
-        method=_keep,
+        field_name="province__code",
         help_text=_("NSI province codes, e.g. VAR; repeat for several."),
     )
     municipality = django_filters.ModelMultipleChoiceFilter(
         label=_("Municipalities"),
         queryset=Municipality.objects.defer("boundary"),
         to_field_name="code",
-        method=_keep,
+        field_name="code",
         help_text=_("Municipality codes, e.g. VAR06; repeat for several."),
     )
     service = django_filters.MultipleChoiceFilter(
@@ -126,8 +127,6 @@ class UsageReportFilterSet(ReportFilterSet):
         return UsageParams(
             month_from=data.get("month_from"),
             month_to=data.get("month_to"),
-            provinces=_codes(data.get("province")),
-            municipalities=_codes(data.get("municipality")),
             services=list(data.get("service") or ()),
             registers=_codes(data.get("register")),
             query_types=[query_type.operation for query_type in data.get("query_type") or ()],
@@ -137,7 +136,7 @@ class UsageReportFilterSet(ReportFilterSet):
     def filter_queryset(self, queryset: QuerySet[Municipality]) -> QuerySet:
         if not self.form.is_valid():
             return usage_aggregates(queryset.none(), UsageParams(services=[UsageService.REGIX]))
-        return usage_aggregates(queryset, self.params())
+        return usage_aggregates(super().filter_queryset(queryset), self.params())
 
 
 def stage_choices() -> list[tuple[str, str]]:

@@ -47,8 +47,6 @@ class UsageParams:
 
     month_from: date | None = None
     month_to: date | None = None
-    provinces: Sequence[str] = ()
-    municipalities: Sequence[str] = ()
     services: Sequence[str] = ()
     registers: Sequence[str] = ()
     query_types: Sequence[str] = ()
@@ -70,10 +68,6 @@ def _scoped(queryset: QuerySet, municipalities: QuerySet[Municipality], params: 
         queryset = queryset.filter(month__gte=params.month_from)
     if params.month_to:
         queryset = queryset.filter(month__lte=params.month_to)
-    if params.provinces:
-        queryset = queryset.filter(municipality__province__code__in=params.provinces)
-    if params.municipalities:
-        queryset = queryset.filter(municipality__code__in=params.municipalities)
     return queryset
 
 

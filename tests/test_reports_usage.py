@@ -267,3 +267,16 @@ def test_a_big_usage_export_becomes_a_background_job_with_the_same_scoped_rows(
     lines = job.path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 4
     assert {line.split(",")[2] for line in lines[1:]} == {"VAR06"}
+
+
+@pytest.mark.django_db
+def test_the_place_filters_filter_the_municipalities_as_any_filterset_does(analyst):
+    """Issue 10.4: province and municipality are real filters, not read aside by filter_queryset."""
+    import django_filters
+
+    from municipalities.models import Municipality
+
+    filterset = UsageReportFilterSet({"province": ["VAR"], "municipality": ["VAR06", "SOF46"]})
+    assert filterset.is_valid()
+    places = django_filters.FilterSet.filter_queryset(filterset, Municipality.objects.visible_to(analyst))
+    assert list(places.values_list("code", flat=True)) == ["VAR06"]
