@@ -84,17 +84,20 @@ def test_a_quoted_field_may_still_run_over_two_lines(tmp_path):
 
 @pytest.mark.parametrize("kind", ["unterminated", "stray"])
 def test_quote_damage_costs_linear_time(tmp_path, kind):
-    """The 400k-line file takes at most 3 × the 200k-line one (the quadratic reader took 54 s and 138 s)."""
+    """The 400k-line file takes at most 3 × the 200k-line one (the quadratic reader took 54 s and 138 s).
+
+    Measured in this process's CPU time, which the other work on a shared machine does not inflate (the
+    reader's time is all in this process; PostgreSQL's share is linear in the rows anyway)."""
     bad = f'2024-03-05,VAR06,"{PERSON},5\n' if kind == "unterminated" else '2024-03-05,VAR06,Pe"rson,5\n'
     seconds = {}
     for lines in (200_000, 400_000):
         path = write(tmp_path, f"{kind}-{lines}.csv", HEADER + bad + ROW * lines)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         batch = import_file(path)
-        seconds[lines] = time.perf_counter() - started
+        wall, seconds[lines] = time.perf_counter() - started, time.process_time() - cpu
         assert (batch.status, batch.rows_read, batch.rows_rejected) == (Status.SUCCEEDED, lines + 1, 1)
         assert _reasons(batch)[0][0] == 2
-        assert seconds[lines] < 60
+        assert wall < 60
     assert seconds[400_000] < 3 * seconds[200_000], seconds
 
 
