@@ -7,6 +7,7 @@ Self-contained (its own Chromium fixture) so it runs with or without the shared 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -106,9 +107,9 @@ def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, 
     page.goto("/adoption/pending/")
     assert "Варна" in page.locator("table").inner_text()
     assert serious_violations(page) == []
-    page.get_by_label("Одобряване", exact=True).check()
-    page.get_by_placeholder("Коментар").fill("Заявлението е получено")
-    page.get_by_role("button", name="Запис").click()
+    page.locator("table tbody tr").first.get_by_role("button", name=re.compile("^Одобряване")).click()
+    page.get_by_label("Коментар (общината го вижда)").fill("Заявлението е получено")
+    page.get_by_role("button", name="Да, одобри").click()
     page.wait_for_url("**/adoption/pending/")
     assert "0 декларации чакат проверка" in page.locator(".result-count").inner_text()
 
