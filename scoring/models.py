@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -166,3 +166,11 @@ class Target(LocalizedNameMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("scoring:target-detail", kwargs={"pk": self.pk})
+
+
+def scoring_version() -> str:
+    """Part of the dashboards' cache key for scoring figures: a new method version or target shows at once
+    (the dashboards' data version already follows imports and the adoption history)."""
+    methods = IndexMethod.objects.aggregate(last=Max("version"))
+    targets = Target.objects.aggregate(n=Count("id"), last=Max("id"))
+    return f"m{methods['last']}:t{targets['n']}:{targets['last']}"

@@ -24,7 +24,7 @@ from municipalities.models import Municipality, Province
 from .forms import IndexFilterForm, MethodForm, TargetForm
 from .index import NoIndexMethod, index_on, load_method, worked_example
 from .maps import map_by_band
-from .models import IndexMethod, Target
+from .models import IndexMethod, Target, scoring_version
 from .panels import municipality_panel, overview_panel
 from .peers import RankedRow, ranked_rows
 from .tables import IndexTable, TargetProgressTable
@@ -111,7 +111,9 @@ class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
         if not hasattr(self, "_index"):
             version = method_version(self.request)
             try:
-                self._index = self.cached("scoring_index", lambda: index_on(self.as_of, version), version)
+                self._index = self.cached(
+                    "scoring_index", lambda: index_on(self.as_of, version), version, scoring_version()
+                )
             except NoIndexMethod as error:
                 raise Http404(str(error)) from error
         return self._index
@@ -220,7 +222,8 @@ class OverviewPanelView(FragmentMixin, DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(overview_panel(self.request.user, self.as_of, self.cached))
+        stamp = scoring_version()
+        context.update(overview_panel(self.request.user, self.as_of, lambda name, f: self.cached(name, f, stamp)))
         return context
 
 

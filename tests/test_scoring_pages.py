@@ -141,7 +141,7 @@ def test_the_municipality_page_loads_the_index_panel_for_its_officer(as_persona,
     assert f'data-scoring-fragment="{panel_url}?fragment=1"' in page
     mine = officer.get(panel_url, {"fragment": "1"}).content.decode()
     assert 'id="municipality-index"' in mine
-    assert 'id="municipality-peers"' in mine
+    assert 'id="municipality-index-peers"' in mine
     missed = mine.split('id="missed-targets"')[1].split("</ul>")[0]
     assert "RegiX се ползва от 200 общини" in missed  # nobody is seen using RegiX
     assert "Всяка община" not in missed  # VAR06 is a verified real SEOS participant
@@ -220,3 +220,16 @@ def test_the_targets_export_limits_the_missing_list_as_the_page_does(as_persona,
     codes = regix[-1].split()
     assert len(codes) == count
     assert codes[0] == first
+
+
+def test_a_new_method_version_shows_at_once_on_the_cached_index(client, ministry_user, varna_real, settings):
+    from adoption.services import services_with_stages
+    from scoring.services import MethodInput, default_input, new_method
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    client.force_login(ministry_user)
+    assert client.get(INDEX, {"as_of": "2018-06-01"}).context["index"].method_version == 1
+    services = services_with_stages()
+    given = default_input(services)
+    new_method(MethodInput(dict(given.services), given.stages), services, note="same weights, new version")
+    assert client.get(INDEX, {"as_of": "2018-06-01"}).context["index"].method_version == 2
