@@ -214,6 +214,12 @@ def can_read_all_cases(user: Any) -> bool:
     return _has(user, SEES_EVERY_MUNICIPALITY)
 
 
+@rule
+def can_manage_open_data(user: Any) -> bool:
+    """Issue editions of the open data on demand and follow their publication to data.egov.bg."""
+    return _has(user, STAFF)
+
+
 def needs_strong_password(user: Any) -> bool:
     """Staff accounts: at least 12 characters, not a common password (accounts/validators.py)."""
     role = ADMINISTRATOR if getattr(user, "is_superuser", False) else getattr(user, "role", None)

@@ -17,6 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
+
 from . import schema
 from .choices import Level
 from .figures import build
@@ -64,11 +66,6 @@ class Quarter:
         return f"{self.year}-q{self.quarter}"
 
 
-def may_issue(user) -> bool:
-    """Ministry staff (and administrators) issue editions on demand; the beat job has no user."""
-    return bool(user and user.is_authenticated and user.is_active and (user.is_ministry or user.is_administrator))
-
-
 def issue_edition(quarter: Quarter | None = None, note: str = "", user=None, today: date | None = None) -> Edition:
     """Issue the edition of `quarter` (the current one by default), or its next version.
 
@@ -76,7 +73,7 @@ def issue_edition(quarter: Quarter | None = None, note: str = "", user=None, tod
     2. build the figures of the day before the quarter, with the changes since the previous edition;
     3. in one transaction, store the edition, its payloads and its three files, then make it visible.
     """
-    if user is not None and not may_issue(user):
+    if user is not None and not policy.can_manage_open_data(user):  # the beat job has no user
         raise PermissionDenied(_("Only ministry staff issue editions."))
     today = today or timezone.localdate()
     quarter = quarter or Quarter.of(today)

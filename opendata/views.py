@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from accounts import policy
+
 from . import presenting, reading
 from .catalog import catalog_graph
 from .choices import MEDIA_TYPES, FileFormat, Level
 from .dictionary import COLUMNS
-from .editions import Quarter, issue_edition, may_issue
+from .editions import Quarter, issue_edition
 from .filters import OpenMunicipalityFilterSet
 from .models import Edition, EditionFile, Publication, PublicationAttempt
 from .reading import CACHE_SECONDS
@@ -334,7 +336,7 @@ def badge(request, code: str):
 def manage(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not may_issue(request.user):
+    if not policy.can_manage_open_data(request.user):
         raise PermissionDenied
     context = {
         "editions": Edition.objects.latest_first().select_related("publication")[:40],
@@ -347,7 +349,7 @@ def manage(request):
 
 @require_POST
 def issue(request):
-    if not may_issue(request.user):
+    if not policy.can_manage_open_data(request.user):
         raise PermissionDenied
     try:
         quarter = Quarter.parse(request.POST["quarter"]) if request.POST.get("quarter") else None

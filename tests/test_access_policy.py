@@ -38,6 +38,7 @@ EXPECTED = {
     "manage_outreach": (Y, N, N, N, Y, Y),
     "see_internal_notes": (Y, N, N, N, Y, Y),
     "read_all_cases": (Y, N, Y, N, Y, Y),
+    "manage_open_data": (Y, N, N, N, Y, Y),
     "upload_files": (Y, N, N, Y, Y, Y),
     "use_batch_api": (Y, N, Y, Y, Y, Y),
     "reprocess_batches": (N, N, N, N, Y, Y),
