@@ -5,12 +5,17 @@ grows, and imports arrive a few times a day while pages are read all day. The ke
 query (the last successful import and the last history entry), so a new import or declaration is
 seen on the next request; edits to services and stages (rare, by an administrator) are picked up
 when the entry expires after DASHBOARD_CACHE_SECONDS.
+
+The cache is Django's default cache: Redis when REDIS_URL (or CACHE_URL) is set, so every gunicorn
+and Celery worker shares one copy, and the task that changes the data warms it (see warm.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
@@ -25,11 +30,28 @@ from usage.models import ImportBatch
 T = TypeVar("T")
 
 
-def data_version() -> str:
+@dataclass(frozen=True)
+class DataState:
+    """The version of the dashboards' data, and when it last changed (for Last-Modified)."""
+
+    version: str
+    modified: datetime | None
+
+
+def data_state() -> DataState:
     """Changes whenever an import succeeds (or is re-run) or a history entry is added: two aggregates."""
     batches = ImportBatch.objects.filter(status=Status.SUCCEEDED).aggregate(n=Count("id"), last=Max("finished_at"))
-    changes = AdoptionChange.objects.aggregate(last=Max("id"))
-    return f"{batches['n']}:{batches['last']}:{changes['last']}"
+    # The newest entry by id (the primary key's index), not max(created_at), which would read them all.
+    last_id, last_at = AdoptionChange.objects.order_by("-id").values_list("id", "created_at").first() or (None, None)
+    moments = [moment for moment in (batches["last"], last_at) if moment is not None]
+    return DataState(
+        version=f"{batches['n']}:{batches['last']}:{last_id}",
+        modified=max(moments) if moments else None,
+    )
+
+
+def data_version() -> str:
+    return data_state().version
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T], version: str | None = None) -> T:

@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,8 +23,8 @@ from django_tables2.views import SingleTableMixin
 from exports.views import TableExportMixin
 from municipalities.models import Municipality, Province
 
-from . import access, maps
-from .cache import cached, data_version
+from . import access, maps, pagecache
+from .cache import DataState, cached, data_state
 from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
 from .queries import (
@@ -66,7 +68,43 @@ class DashboardMixin(LoginRequiredMixin):
         chart_key = request.GET.get("csv")
         if chart_key:
             return self.chart_csv(chart_key)
-        return super().get(request, *args, **kwargs)
+        if settings.DASHBOARD_CACHE_SECONDS <= 0 or "_export" in request.GET:
+            return super().get(request, *args, **kwargs)
+        return self.cached_page(request, *args, **kwargs)
+
+    def cached_page(self, request, *args, **kwargs):
+        """The page's own part from the cache when this data version has it, else rendered and kept;
+        `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
+        state = self.data_state()
+        key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
+        fragment = pagecache.get(key)
+        if fragment is None:
+            self.dashboard_fragment_key = key
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            fragment = getattr(request, "dashboard_fragment", None)
+            if fragment is None:  # a page whose template has no cached part
+                return response
+        else:
+            tag = pagecache.etag(fragment, request)
+            modified = state.modified.timestamp() if state.modified else None
+            not_modified = get_conditional_response(request, etag=tag, last_modified=modified)
+            if not_modified is not None:
+                return self.revalidation_headers(not_modified, fragment, state)
+            response = self.render_to_response({**self.base_context(), "dashboard_fragment": fragment})
+        return self.revalidation_headers(response, fragment, state)
+
+    def revalidation_headers(self, response, fragment, state):
+        response["ETag"] = pagecache.etag(fragment, self.request)
+        if state.modified is not None:
+            response["Last-Modified"] = http_date(state.modified.timestamp())
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def data_state(self) -> DataState:
+        if not hasattr(self, "_data_state"):
+            self._data_state = data_state()
+        return self._data_state
 
     def base_context(self) -> dict:
         as_of = getattr(self, "as_of", None)
@@ -78,6 +116,7 @@ class DashboardMixin(LoginRequiredMixin):
             "dashboard_name": self.dashboard_name,
             "can_see_discrepancies": access.can_view_discrepancies(self.request.user),
             "can_see_every_municipality": access.can_view_every_municipality(self.request.user),
+            "dashboard_fragment_key": getattr(self, "dashboard_fragment_key", None),
         }
 
     def get_context_data(self, **kwargs):
@@ -90,9 +129,7 @@ class DashboardMixin(LoginRequiredMixin):
         """`compute()` for this page's date, cached per data version (see cache.py)."""
         if settings.DASHBOARD_CACHE_SECONDS <= 0:
             return compute()
-        if not hasattr(self, "_data_version"):
-            self._data_version = data_version()
-        return cached(name, (self.as_of, *parts), compute, self._data_version)
+        return cached(name, (self.as_of, *parts), compute, self.data_state().version)
 
     def chart_csv(self, key: str):
         for chart in self.charts():

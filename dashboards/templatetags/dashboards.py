@@ -7,6 +7,8 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .. import pagecache
+
 register = template.Library()
 
 
@@ -78,3 +80,29 @@ def map_rows(national_map) -> str:
             f"</th><td>{escape(area.province)}</td><td>{escape(area.category.label)}</td>{figures}</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class FragmentNode(template.Node):
+    """The page's own part: the cached HTML when the view found it, else rendered (and cached)."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        cached = context.get("dashboard_fragment")
+        if cached is not None:
+            return mark_safe(cached.html)  # noqa: S308 - rendered by this template, escaped then
+        html = self.nodelist.render(context)
+        key = context.get("dashboard_fragment_key")
+        if key:
+            context["request"].dashboard_fragment = pagecache.store(key, html)
+        return html
+
+
+@register.tag
+def dashboard_fragment(parser, token):
+    """`{% dashboard_fragment %}…{% enddashboard_fragment %}` around the part of a page cached per data
+    version (see pagecache.py); what lies outside (menus, forms with CSRF tokens) is rendered each time."""
+    nodelist = parser.parse(("enddashboard_fragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist)
