@@ -62,7 +62,7 @@ def etag(fragment: Fragment, request) -> str:
     owner = (
         user.pk,
         getattr(user, "username", ""),
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        request.META.get("CSRF_COOKIE", ""),  # the CSRF secret read from, or just set in, the cookie
         get_language(),
     )
     raw = repr((fragment.digest, owner))

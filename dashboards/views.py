@@ -77,7 +77,7 @@ class DashboardMixin(LoginRequiredMixin):
         `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
         state = self.data_state()
         key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
-        fragment = pagecache.get(key)
+        fragment = None if getattr(request, "dashboard_refresh", False) else pagecache.get(key)
         if fragment is None:
             self.dashboard_fragment_key = key
             response = super().get(request, *args, **kwargs)

@@ -231,6 +231,13 @@ DASHBOARD_IMPORT_MAX_AGE_DAYS = env.int("DASHBOARD_IMPORT_MAX_AGE_DAYS", default
 # Dashboard aggregates are cached per data version (a new import or declaration shows at once);
 # edits to services, stages and boundaries show within this many seconds. 0 turns the cache off.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Warm the dashboards' cache after an import or a declaration, and every half DASHBOARD_CACHE_SECONDS,
+# on a worker. Off with in-process tasks: the person who saved would wait for every page to render.
+DASHBOARD_WARM = strict_bool("DASHBOARD_WARM", default=not CELERY_TASK_ALWAYS_EAGER)
+CELERY_BEAT_SCHEDULE["dashboards-warm"] = {
+    "task": "dashboards.tasks.warm_dashboards",
+    "schedule": max(DASHBOARD_CACHE_SECONDS // 2, 60),
+}
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ CELERY_BROKER_URL = REDIS_URL
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Eager everywhere except the tests that start a real worker (they override this).
 CELERY_TASK_ALWAYS_EAGER = True
+DASHBOARD_WARM = False  # tests/test_dashboard_cache.py turns it on
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
