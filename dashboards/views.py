@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -101,6 +104,10 @@ class DashboardMixin(LoginRequiredMixin):
         patch_cache_control(response, private=True, no_cache=True)
         return response
 
+    def map_version(self) -> str:
+        """The data version in a map file's address; without the cache, none (and no query for it)."""
+        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else "uncached"
+
     def data_state(self) -> DataState:
         if not hasattr(self, "_data_state"):
             self._data_state = data_state()
@@ -165,8 +172,37 @@ class OverviewView(DashboardMixin, TemplateView):
             figures=self.cached("national_figures", national_figures),
             summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
             map=maps.map_regix_and_seos(table),
+            map_src=map_src(self.as_of, self.map_version(), map="overview"),
         )
         return context
+
+
+COLOURINGS = ("stage", "agreement", "intensity")
+
+
+def choose_map(table, colour: str, code: str) -> tuple[maps.NationalMap, str, object, bool]:
+    """The map page's map for `?colour=&service=`: (map, colouring, service, whether RegiX stood in)."""
+    services = table.services
+    by_code = {s.code: s for s in services}
+    colour = colour if colour in COLOURINGS else "stage"
+    service = by_code.get(code) or by_code.get("regix") or services[0]
+    substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
+    if substituted:  # only RegiX and SEOS have usage reports to compare with
+        service = by_code["regix"]
+    if colour == "stage":
+        national = maps.map_by_stage(table, service)
+    elif colour == "agreement":
+        national = maps.map_by_agreement(table, service)
+    else:
+        national = maps.map_by_intensity(table)
+    return national, colour, service, substituted
+
+
+def map_src(as_of: date, version: str, **params: str) -> str:
+    """The address of a map's SVG file: versioned by the data, so a browser keeps it until the data changes."""
+    digest = hashlib.sha256(version.encode()).hexdigest()[:12]
+    query = urlencode({"as_of": as_of.isoformat(), **params, "lang": get_language(), "v": digest})
+    return f"{reverse('dashboards:map-svg')}?{query}"
 
 
 class MapView(DashboardMixin, TemplateView):
@@ -175,35 +211,60 @@ class MapView(DashboardMixin, TemplateView):
     template_name = "dashboards/map.html"
     dashboard_name = "map"
     every_municipality = True
-    COLOURINGS = ("stage", "agreement", "intensity")
+    COLOURINGS = COLOURINGS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
-        services = table.services
-        by_code = {s.code: s for s in services}
-        colour = self.request.GET.get("colour", "stage")
-        colour = colour if colour in self.COLOURINGS else "stage"
-        code = self.request.GET.get("service", "regix")
-        service = by_code.get(code) or by_code.get("regix") or services[0]
-        substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
-        if substituted:  # only RegiX and SEOS have usage reports to compare with
-            service = by_code["regix"]
-        if colour == "stage":
-            national = maps.map_by_stage(table, service)
-        elif colour == "agreement":
-            national = maps.map_by_agreement(table, service)
-        else:
-            national = maps.map_by_intensity(table)
+        national, colour, service, substituted = choose_map(
+            table, self.request.GET.get("colour", "stage"), self.request.GET.get("service", "regix")
+        )
         context.update(
             map=national,
+            map_src=map_src(self.as_of, self.map_version(), map=colour, service=service.code),
             substituted=substituted,
             colour=colour,
             service=service,
-            services=services,
-            reported_services=[s for s in services if s.code in USAGE_ROLLUPS],
+            services=table.services,
+            reported_services=[s for s in table.services if s.code in USAGE_ROLLUPS],
         )
         return context
+
+
+class MapSvgView(DashboardMixin, View):
+    """A national map as an SVG file, rendered once per map, date, language and data version.
+
+    `?map=overview` is the overview's map (every dashboard user); `?map=stage|agreement|intensity`
+    with `&service=` the map page's (the roles that see every municipality). `v` names the data
+    version: while it is the current one the browser may keep the file for good.
+    """
+
+    def get(self, request, *args, **kwargs):
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest("; ".join(form.errors.get("as_of", [])), content_type="text/plain")
+        self.as_of = form.cleaned_data["as_of"]
+        kind = request.GET.get("map", "overview")
+        if kind != "overview" and not access.can_view_every_municipality(request.user):
+            raise PermissionDenied
+        version = self.data_state().version
+        params = (kind, request.GET.get("service", "regix"))
+        svg = self.cached("map_svg", lambda: self.render_svg(*params), *params)
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        current = request.GET.get("v") == hashlib.sha256(version.encode()).hexdigest()[:12]
+        if current:
+            patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def render_svg(self, kind: str, service: str) -> str:
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        if kind == "overview":
+            national = maps.map_regix_and_seos(table)
+        else:
+            national = choose_map(table, kind, service)[0]
+        return maps.svg_document(national, static("css/portal.css"))
 
 
 class DashboardTableExportMixin(TableExportMixin):

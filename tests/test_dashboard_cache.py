@@ -139,3 +139,28 @@ def test_a_declaration_schedules_one_warming_however_many_entries(settings, db, 
             history("VAR06", "regix", [(date(2018, 3, 1), "production")])
             history("VAR01", "regix", [(date(2018, 3, 1), "production")])
     assert queued.call_count == 1
+
+
+def test_the_map_is_a_file_kept_by_the_browser_until_the_data_changes(client, ministry_user, usage):
+    client.force_login(ministry_user)
+    page = client.get(reverse("dashboards:overview"), {"as_of": "2018-08-31"})
+    src = page.context["map_src"]
+    assert f'data="{src.replace("&", "&amp;")}"' in page.content.decode()
+    svg = client.get(src)
+    assert svg.status_code == 200
+    assert "immutable" in svg["Cache-Control"]
+    assert svg.content.decode().count("<path ") == 265
+    load_regix([(date(2018, 8, 20), "VAR01", PERSON, 5)], name="late.csv")
+    stale = client.get(src)  # an address of the previous data version: answered, but not to be kept
+    assert "no-cache" in stale["Cache-Control"]
+    cache.clear()
+    assert client.get(reverse("dashboards:overview"), {"as_of": "2018-08-31"}).context["map_src"] != src
+
+
+def test_an_officer_gets_the_overview_map_but_not_the_declared_stages_map(client, officer_varna, usage):
+    client.force_login(officer_varna)
+    url = reverse("dashboards:map-svg")
+    assert client.get(url, {"as_of": "2018-08-31", "map": "overview"}).status_code == 200
+    assert client.get(url, {"as_of": "2018-08-31", "map": "stage", "service": "regix"}).status_code == 403
+    client.logout()
+    assert client.get(url, {"as_of": "2018-08-31", "map": "overview"}).status_code == 302

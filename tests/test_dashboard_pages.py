@@ -261,7 +261,11 @@ def test_the_map_colours_by_stage_agreement_and_intensity(client, ministry_user,
     intensity = client.get(url, {"as_of": "2018-08-31", "colour": "intensity"}).context["map"]
     assert sum(c.count for c in intensity.legend) == 265
     assert {a.code: a.category.key for a in intensity.areas}["VAR06"] != "b0"
-    body = client.get(url, {"as_of": "2018-08-31"}).content.decode()
+    page = client.get(url, {"as_of": "2018-08-31"})
+    assert page.content.decode().count("<path ") == 0  # the shapes are a file of their own
+    svg = client.get(page.context["map_src"])
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    body = svg.content.decode()
     assert body.count("<path ") >= 265
     assert 'aria-label="Варна: В реална употреба"' in body
 

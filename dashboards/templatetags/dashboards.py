@@ -50,23 +50,8 @@ def kept_params(context, *drop: str):
     return {"params": [(k, v) for k, values in request.GET.lists() if k not in dropped for v in values]}
 
 
-# The national map has 265 shapes and 265 table rows: built here with escape() rather than in a
-# template loop, which took tens of milliseconds per page.
-
-
-@register.simple_tag
-def map_areas(national_map) -> str:
-    """Each municipality as a focusable link around its shape, with its details as the tooltip."""
-    parts = []
-    for area in national_map.areas:
-        details = escape(area.details)
-        parts.append(
-            f'<a href="{escape(area.href)}" aria-label="{escape(area.name)}: {escape(area.category.label)}" '
-            f'data-details="{details}"><path d="{area.path}" class="shape {area.category.css_class}" '
-            f'data-code="{escape(area.code)}" data-category="{escape(area.category.key)}">'
-            f"<title>{details}</title></path></a>"
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+# The map's table twin has 265 rows: built with escape() rather than a template loop, which took
+# tens of milliseconds per page.
 
 
 @register.simple_tag
