@@ -419,7 +419,8 @@ def municipality_usage_context(request, municipality) -> dict:
     who see every municipality's declarations."""
     from .municipality import municipality_usage
 
-    result = municipality_usage(municipality, timezone.localdate())
+    today = timezone.localdate()
+    result = cached("municipality_usage", (municipality.code, today), lambda: municipality_usage(municipality, today))
     usage = result.usage
     charts = [
         Chart(
