@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/egov
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint venv services chromium messages clean vendor
+.PHONY: run test lint venv services chromium messages clean vendor wrk bench-load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ chromium:
 	  echo "Installing Debian's chromium ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
+
+## Debian's wrk, the HTTP load generator bench/load.py drives.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "wrk is missing: run 'sudo apt-get install wrk'" >&2; exit 1; fi; \
+	  echo "Installing Debian's wrk ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+## Pages under load: gunicorn (4 workers, production settings) on loopback, driven by wrk (see bench/load.py).
+bench-load: venv wrk
+	$(PY) bench/load.py
 
 ## Set up everything and run the whole test suite against PostgreSQL and Redis.
 test: venv services chromium

@@ -329,6 +329,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50, help="requests per page and run")
     parser.add_argument("--runs", type=int, default=3, help="runs; figures are their median, min and max")
     parser.add_argument("--skip-load", action="store_true", help="reuse the usage already loaded")
+    parser.add_argument("--load-only", action="store_true", help="load the usage and stop (for bench/load.py)")
     args = parser.parse_args()
     setup_django()
     from django.utils import timezone
@@ -345,6 +346,8 @@ def main() -> None:
             accepted = load(files)
             seconds = time.perf_counter() - started
             print(f"Loaded {len(files)} files, {accepted:,} rows, through the import in {seconds:.0f} s", flush=True)
+    if args.load_only:
+        return
     from django.db import connection
 
     with connection.cursor() as cursor:
