@@ -10,6 +10,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from .env import env, strict_bool
 
@@ -158,6 +159,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULE: dict = {}
+# Queues by kind of work, so each kind gets workers of its own (`celery worker -Q imports`, see the
+# README's deployment section): a long import never holds up an e-mail or an export, and each kind
+# scales on its own machines. A worker started without -Q consumes every queue (development, tests).
+CELERY_QUEUE_NAMES = ("imports", "exports", "mail", "maintenance")
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in CELERY_QUEUE_NAMES]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    "usage.tasks.ingest_batch": {"queue": "imports"},
+    "exports.tasks.run_export_job": {"queue": "exports"},
+    "adoption.tasks.send_stale_reminders": {"queue": "mail"},
+    # The rest is small and periodic: inbox scan, re-queue, cache warming, partitions ahead.
+}
 # Declared adoption: a stage nobody confirmed for this many days is flagged stale, and the
 # weekly reminder (Monday 07:00) e-mails officers with stale or rejected entries.
 ADOPTION_STALE_AFTER_DAYS = env.int("ADOPTION_STALE_AFTER_DAYS", default=180)
