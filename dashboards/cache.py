@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.utils.translation import get_language
 
 from adoption.models import AdoptionChange
@@ -46,7 +46,7 @@ def data_state() -> DataState:
     key's index; max(created_at) would read every entry).
     """
     batches, changes = ImportBatch._meta.db_table, AdoptionChange._meta.db_table
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(ImportBatch)].cursor() as cursor:  # the replica's version, if read there
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {batches} WHERE status = %s), "  # noqa: S608 - the models' tables
             f"(SELECT max(finished_at) FROM {batches} WHERE status = %s), "
