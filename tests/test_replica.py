@@ -142,7 +142,7 @@ while not User.objects.using("replica").filter(username="probe").exists():
 out["write_reached_replica"] = True
 
 user = User.objects.get(username="probe")
-client = Client()
+client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 
 def reads(path, method="get", **data):
