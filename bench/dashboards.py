@@ -109,13 +109,13 @@ def summarise_brin_indexes(cursor) -> int:
     The steady state with autovacuum (`autosummarize`) is every range but the last summarised,
     which this gives: the raw aggregates are then timed as a production database would run them.
     """
-    cursor.execute(
-        "SELECT coalesce(sum(brin_summarize_new_values(i.indexrelid)), 0) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
-        "WHERE a.amname = 'brin' AND i.indrelid IN "
-        "('usage_regixdailyusage'::regclass, 'usage_seosdailyusage'::regclass)"
-    )
-    return cursor.fetchone()[0]
+    from usage.partitions import DATE_INDEXES, summarise_sql
+
+    total = 0
+    for index in DATE_INDEXES:  # each monthly partition's index when the facts are partitioned
+        cursor.execute(*summarise_sql(index))
+        total += cursor.fetchone()[0]
+    return total
 
 
 def empty_usage_tables() -> None:

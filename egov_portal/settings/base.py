@@ -285,3 +285,8 @@ USAGE_MAX_UPLOAD_BYTES = env.int("USAGE_MAX_UPLOAD_BYTES", default=500 * 1024 * 
 USAGE_INGEST_PAUSE_SECONDS = env.float("USAGE_INGEST_PAUSE_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}
+# The daily facts' monthly partitions, made months ahead (usage/partitions.py): daily, at 03:15.
+CELERY_BEAT_SCHEDULE["usage-create-partitions"] = {
+    "task": "usage.tasks.create_partitions",
+    "schedule": crontab(minute=15, hour=3),
+}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import connection
 
 from ..choices import SERVICE_REGIX, SERVICE_SEOS, Kind
+from ..partitions import summarise_sql
 from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
 
 
@@ -100,4 +101,4 @@ def _summarise_date_index(cursor, kind: str) -> None:
     the index even where autovacuum (which autosummarize relies on) is off or behind. Only the new
     block ranges are read: a few milliseconds."""
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [DATE_INDEXES[kind]])
+        cursor.execute(*summarise_sql(DATE_INDEXES[kind]))  # each monthly partition's index
