@@ -14,7 +14,7 @@ from django.dispatch import receiver
 
 from adoption.models import AdoptionChange
 
-from . import warm
+from . import tasks
 
 IMPORT_TASK = "usage.tasks.ingest_batch"
 
@@ -22,10 +22,10 @@ IMPORT_TASK = "usage.tasks.ingest_batch"
 @receiver(post_save, sender=AdoptionChange, dispatch_uid="dashboards-warm-after-change")
 def warm_after_change(sender, created: bool, **kwargs) -> None:
     if created:
-        transaction.on_commit(warm.schedule)
+        transaction.on_commit(tasks.schedule)
 
 
 @task_success.connect(dispatch_uid="dashboards-warm-after-import")
 def warm_after_import(sender=None, result=None, **kwargs) -> None:
     if getattr(sender, "name", None) == IMPORT_TASK and result is not None:
-        warm.schedule()
+        tasks.schedule()

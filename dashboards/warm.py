@@ -12,7 +12,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -24,7 +23,6 @@ from . import access
 
 logger = logging.getLogger(__name__)
 
-QUEUED_FLAG = "dashboards:warm-queued"
 # Pages by URL name; the view is resolved from the URL so the page is rendered exactly as served.
 PAGES = (
     "dashboards:overview",
@@ -67,15 +65,3 @@ def warm() -> int:
                 rendered += 1
     logger.info("Dashboards warmed: %s pages in %.2f s", rendered, time.perf_counter() - started)
     return rendered
-
-
-def schedule() -> bool:
-    """Queue one warming (many changes in a burst queue one); False when off or one is already queued."""
-    if not settings.DASHBOARD_WARM or settings.DASHBOARD_CACHE_SECONDS <= 0:
-        return False
-    if not cache.add(QUEUED_FLAG, 1, timeout=5 * 60):
-        return False
-    from .tasks import warm_dashboards
-
-    warm_dashboards.apply_async(countdown=1)
-    return True
