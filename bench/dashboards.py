@@ -322,6 +322,36 @@ def report(as_of: date, pages: dict[str, dict]) -> None:
         )
 
 
+def partitioned() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = 'usage_regixdailyusage'::regclass")
+        return cursor.fetchone()[0] == 1
+
+
+def raw_only(today: date, repeat: int, runs: int) -> dict:
+    """The raw SQL of every page for two dates, median of --runs runs (each the median of --repeat)."""
+    from django.db import connection
+
+    result = {}
+    for label, as_of in (("today", today), ("two_years_ago", date(today.year - 2, 6, 30))):
+        params = raw_params(as_of)
+        figures = {}
+        for name, queries in RAW.items():
+
+            def raw(queries=queries, params=params):
+                with connection.cursor() as cursor:
+                    for sql in queries:
+                        cursor.execute(sql, params)
+                        cursor.fetchall()
+
+            figures[name] = spread([median_time(raw, repeat) for _ in range(runs)])
+            print(f"{label:14} {name:15} raw SQL {figures[name]}", flush=True)
+        result[label] = figures
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=5)
@@ -330,6 +360,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs; figures are their median, min and max")
     parser.add_argument("--skip-load", action="store_true", help="reuse the usage already loaded")
     parser.add_argument("--load-only", action="store_true", help="load the usage and stop (for bench/load.py)")
+    parser.add_argument(
+        "--raw-only", action="store_true", help="time only the raw SQL over the daily facts (partitioned or not)"
+    )
     args = parser.parse_args()
     setup_django()
     from django.utils import timezone
@@ -363,6 +396,9 @@ def main() -> None:
     backend = settings.CACHES["default"]["BACKEND"]
     print(f"Settings: {os.environ['DJANGO_SETTINGS_MODULE']}, DEBUG={settings.DEBUG}, cache {backend}")
     summary: dict = {"years": args.years, "runs": args.runs, "repeat": args.repeat, "rows": counts}
+    if args.raw_only:
+        print(json.dumps({**summary, "partitioned": partitioned(), **raw_only(today, args.repeat, args.runs)}))
+        return
     met = True
     for label, as_of in (("today", today), ("two_years_ago", date(today.year - 2, 6, 30))):
         pages = bench_pages(as_of, args.repeat, args.runs)
