@@ -99,6 +99,18 @@ def test_html_is_compressed_for_browsers_that_accept_gzip(client, ministry_user,
     html = gzip.decompress(response.content).decode()
     assert "Варна" in html
     assert len(response.content) < len(html.encode()) / 3
+    svg = client.get(reverse("dashboards:map-svg"), {"as_of": "2018-08-31"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert svg["Content-Encoding"] == "gzip"
+
+
+def test_the_api_and_exports_are_not_compressed(client, ministry_user, usage):
+    client.force_login(ministry_user)
+    api = client.get("/api/municipalities/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api.status_code == 200
+    assert not api.has_header("Content-Encoding")
+    export = client.get(reverse("dashboards:provinces"), {"_export": "csv"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert export.status_code == 200
+    assert not export.has_header("Content-Encoding")
 
 
 @pytest.mark.django_db(transaction=True)

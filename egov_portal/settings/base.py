@@ -53,11 +53,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, precompressed (gzip) at collectstatic
-    # HTML compressed on the way out (after WhiteNoise, so static files never pass here). BREACH: the
+    # HTML and SVG compressed on the way out (after WhiteNoise, so static files never pass here). BREACH: the
     # pages carry CSRF tokens in forms, but Django masks the token with a fresh random salt on every
     # response and GZipMiddleware pads each response with random bytes (Heal The Breach), so no secret
     # repeats across responses for an attacker to guess byte by byte. See docs/dashboards.md.
-    "django.middleware.gzip.GZipMiddleware",
+    "core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.IgnoreAcceptLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
