@@ -241,6 +241,7 @@ def main() -> None:
                 runs[name].append({"at20": at20, "at100": at100})
                 print(
                     f"run {run + 1} {name:15} 20 conn: {at20['rps']:7.1f} req/s p99 {at20['p99_ms']:7.1f} ms"
+                    f" app CPU {at20['cpu_ms']:.1f} ms/req"
                     + (f"; 100 conn: {at100['rps']:7.1f} req/s, {at100['errors']} errors" if at100 else ""),
                     flush=True,
                 )
