@@ -367,7 +367,8 @@ def main() -> None:
     setup_django()
     from django.utils import timezone
 
-    ensure_reference_data()
+    if not args.raw_only:  # raw-only times the database as it stands (e.g. before usage migration 0003)
+        ensure_reference_data()
     today = timezone.localdate()
     if not args.skip_load:
         empty_usage_tables()
