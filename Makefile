@@ -11,7 +11,7 @@ SOFFICE ?= /usr/bin/soffice
 
 PORT ?= 8000
 
-.PHONY: run dev test test-embedded lint venv services chromium libreoffice messages clean vendor
+.PHONY: run dev test test-embedded lint venv services chromium libreoffice messages clean vendor wrk bench-load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ libreoffice:
 	  echo "Installing Debian's libreoffice-calc ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; \
 	fi
+
+## Debian's wrk, the HTTP load generator bench/load.py drives.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "wrk is missing: run 'sudo apt-get install wrk'" >&2; exit 1; fi; \
+	  echo "Installing Debian's wrk ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+## Pages under load: gunicorn (4 workers, production settings) on loopback, driven by wrk (see bench/load.py).
+bench-load: venv wrk
+	$(PY) bench/load.py
 
 ## Set up everything, run the lint, then the whole test suite against PostgreSQL and Redis, then the
 ## demo walk on the embedded PostgreSQL of the quick start.

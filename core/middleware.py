@@ -1,10 +1,11 @@
-"""Bulgarian first: the browser's Accept-Language does not switch the portal to English."""
+"""Project-wide middleware: Bulgarian first (Accept-Language ignored), and compressed pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 
 
 class IgnoreAcceptLanguageMiddleware:
@@ -20,3 +21,19 @@ class IgnoreAcceptLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for pages and the dashboards' SVG maps only.
+
+    HTML and SVG shrink five- to tenfold. Not the API's JSON (small pages of 50) and never a streamed
+    export: compressing a CSV of millions of rows would cost more CPU than the download saves, and
+    clients that fetch files expect them as they are. BREACH: see docs/dashboards.md, "Compression".
+    """
+
+    COMPRESSED_TYPES = ("text/html", "image/svg+xml")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.streaming or not response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

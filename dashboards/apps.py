@@ -7,4 +7,4 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, signals  # noqa: F401 - registers the system checks and the cache warming

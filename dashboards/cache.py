@@ -5,17 +5,22 @@ grows, and imports arrive a few times a day while pages are read all day. The ke
 query (the last successful import and the last history entry), so a new import or declaration is
 seen on the next request; edits to services and stages (rare, by an administrator) are picked up
 when the entry expires after DASHBOARD_CACHE_SECONDS.
+
+The cache is Django's default cache: Redis when REDIS_URL (or CACHE_URL) is set, so every gunicorn
+and Celery worker shares one copy, and the task that changes the data warms it (see warm.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connections, router
 from django.utils.translation import get_language
 
 from adoption.models import AdoptionChange
@@ -25,11 +30,38 @@ from usage.models import ImportBatch
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class DataState:
+    """The version of the dashboards' data, and when it last changed (for Last-Modified)."""
+
+    version: str
+    modified: datetime | None
+
+
+def data_state() -> DataState:
+    """Changes whenever an import succeeds (or is re-run) or a history entry is added.
+
+    One round trip, as every dashboard request makes it and under load round trips are what queue:
+    the successful imports' count and last finish, and the newest history entry by id (the primary
+    key's index; max(created_at) would read every entry).
+    """
+    batches, changes = ImportBatch._meta.db_table, AdoptionChange._meta.db_table
+    with connections[router.db_for_read(ImportBatch)].cursor() as cursor:  # the replica's version, if read there
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {batches} WHERE status = %s), "  # noqa: S608 - the models' tables
+            f"(SELECT max(finished_at) FROM {batches} WHERE status = %s), "
+            f"(SELECT id FROM {changes} ORDER BY id DESC LIMIT 1), "
+            f"(SELECT created_at FROM {changes} ORDER BY id DESC LIMIT 1)",
+            [Status.SUCCEEDED, Status.SUCCEEDED],
+        )
+        row = cursor.fetchone()
+    count, last, change_id, change_at = row
+    moments = [moment for moment in (last, change_at) if moment is not None]
+    return DataState(version=f"{count}:{last}:{change_id}", modified=max(moments) if moments else None)
+
+
 def data_version() -> str:
-    """Changes whenever an import succeeds (or is re-run) or a history entry is added: two aggregates."""
-    batches = ImportBatch.objects.filter(status=Status.SUCCEEDED).aggregate(n=Count("id"), last=Max("finished_at"))
-    changes = AdoptionChange.objects.aggregate(last=Max("id"))
-    return f"{batches['n']}:{batches['last']}:{changes['last']}"
+    return data_state().version
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T], version: str | None = None) -> T:

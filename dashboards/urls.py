@@ -7,6 +7,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("map.svg", views.MapSvgView.as_view(), name="map-svg"),
     path("provinces/", views.ProvinceTableView.as_view(), name="provinces"),
     path("municipalities/", views.MunicipalityTableView.as_view(), name="municipalities"),
     path("trends/", views.TrendsView.as_view(), name="trends"),

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from functools import partial
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -22,8 +28,8 @@ from accounts import policy
 from adoption.choices import ServiceCode
 from municipalities.models import Municipality, Province
 
-from . import maps
-from .cache import cached, data_version
+from . import maps, pagecache
+from .cache import DataState, cached, data_state
 from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
 from .queries import (
@@ -69,7 +75,47 @@ class DashboardMixin(LoginRequiredMixin):
         chart_key = request.GET.get("csv")
         if chart_key:
             return self.chart_csv(chart_key)
-        return super().get(request, *args, **kwargs)
+        if settings.DASHBOARD_CACHE_SECONDS <= 0 or "_export" in request.GET:
+            return super().get(request, *args, **kwargs)
+        return self.cached_page(request, *args, **kwargs)
+
+    def cached_page(self, request, *args, **kwargs):
+        """The page's own part from the cache when this data version has it, else rendered and kept;
+        `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
+        state = self.data_state()
+        key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
+        fragment = None if getattr(request, "dashboard_refresh", False) else pagecache.get(key)
+        if fragment is None:
+            self.dashboard_fragment_key = key
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            fragment = getattr(request, "dashboard_fragment", None)
+            if fragment is None:  # a page whose template has no cached part
+                return response
+        else:
+            tag = pagecache.etag(fragment, request)
+            modified = state.modified.timestamp() if state.modified else None
+            not_modified = get_conditional_response(request, etag=tag, last_modified=modified)
+            if not_modified is not None:
+                return self.revalidation_headers(not_modified, fragment, state)
+            response = self.render_to_response({**self.base_context(), "dashboard_fragment": fragment})
+        return self.revalidation_headers(response, fragment, state)
+
+    def revalidation_headers(self, response, fragment, state):
+        response["ETag"] = pagecache.etag(fragment, self.request)
+        if state.modified is not None:
+            response["Last-Modified"] = http_date(state.modified.timestamp())
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def map_version(self) -> str:
+        """The data version in a map file's address; without the cache, none (and no query for it)."""
+        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else "uncached"
+
+    def data_state(self) -> DataState:
+        if not hasattr(self, "_data_state"):
+            self._data_state = data_state()
+        return self._data_state
 
     def base_context(self) -> dict:
         as_of = getattr(self, "as_of", None)
@@ -81,6 +127,7 @@ class DashboardMixin(LoginRequiredMixin):
             "dashboard_name": self.dashboard_name,
             "can_see_discrepancies": policy.can_view_discrepancies(self.request.user),
             "can_see_every_municipality": policy.can_view_every_municipality(self.request.user),
+            "dashboard_fragment_key": getattr(self, "dashboard_fragment_key", None),
         }
 
     def get_context_data(self, **kwargs):
@@ -96,9 +143,7 @@ class DashboardMixin(LoginRequiredMixin):
         """`compute()` for this page's date, cached per data version (see cache.py)."""
         if settings.DASHBOARD_CACHE_SECONDS <= 0:
             return compute()
-        if not hasattr(self, "_data_version"):
-            self._data_version = data_version()
-        return cached(name, (self.as_of, *parts), compute, self._data_version)
+        return cached(name, (self.as_of, *parts), compute, self.data_state().version)
 
     def chart_csv(self, key: str):
         for chart in self.charts():
@@ -137,9 +182,38 @@ class OverviewView(DashboardMixin, TemplateView):
             figures=self.cached("national_figures", national_figures),
             summary=self.cached("adoption_summary", lambda: adoption_summary(self.as_of)),
             map=maps.map_regix_and_seos(table),
+            map_src=map_src(self.as_of, self.map_version(), map="overview"),
         )
         context["print_freshness"] = context["summary"].freshness
         return context
+
+
+COLOURINGS = ("stage", "agreement", "intensity")
+
+
+def choose_map(table, colour: str, code: str) -> tuple[maps.NationalMap, str, object, bool]:
+    """The map page's map for `?colour=&service=`: (map, colouring, service, whether RegiX stood in)."""
+    services = table.services
+    by_code = {s.code: s for s in services}
+    colour = colour if colour in COLOURINGS else "stage"
+    service = by_code.get(code) or by_code.get(ServiceCode.REGIX) or services[0]
+    substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
+    if substituted:  # only RegiX and SEOS have usage reports to compare with
+        service = by_code[ServiceCode.REGIX]
+    if colour == "stage":
+        national = maps.map_by_stage(table, service)
+    elif colour == "agreement":
+        national = maps.map_by_agreement(table, service)
+    else:
+        national = maps.map_by_intensity(table)
+    return national, colour, service, substituted
+
+
+def map_src(as_of: date, version: str, **params: str) -> str:
+    """The address of a map's SVG file: versioned by the data, so a browser keeps it until the data changes."""
+    digest = hashlib.sha256(version.encode()).hexdigest()[:12]
+    query = urlencode({"as_of": as_of.isoformat(), **params, "lang": get_language(), "v": digest})
+    return f"{reverse('dashboards:map-svg')}?{query}"
 
 
 class MapView(DashboardMixin, TemplateView):
@@ -148,33 +222,22 @@ class MapView(DashboardMixin, TemplateView):
     template_name = "dashboards/map.html"
     dashboard_name = "map"
     every_municipality = True
-    COLOURINGS = ("stage", "agreement", "intensity")
+    COLOURINGS = COLOURINGS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
-        services = table.services
-        by_code = {s.code: s for s in services}
-        colour = self.request.GET.get("colour", "stage")
-        colour = colour if colour in self.COLOURINGS else "stage"
-        code = self.request.GET.get("service", ServiceCode.REGIX)
-        service = by_code.get(code) or by_code.get(ServiceCode.REGIX) or services[0]
-        substituted = colour == "agreement" and service.code not in USAGE_ROLLUPS
-        if substituted:  # only RegiX and SEOS have usage reports to compare with
-            service = by_code[ServiceCode.REGIX]
-        if colour == "stage":
-            national = maps.map_by_stage(table, service)
-        elif colour == "agreement":
-            national = maps.map_by_agreement(table, service)
-        else:
-            national = maps.map_by_intensity(table)
+        national, colour, service, substituted = choose_map(
+            table, self.request.GET.get("colour", "stage"), self.request.GET.get("service", ServiceCode.REGIX)
+        )
         context.update(
             map=national,
+            map_src=map_src(self.as_of, self.map_version(), map=colour, service=service.code),
             substituted=substituted,
             colour=colour,
             service=service,
-            services=services,
-            reported_services=[s for s in services if s.code in USAGE_ROLLUPS],
+            services=table.services,
+            reported_services=[s for s in table.services if s.code in USAGE_ROLLUPS],
         )
         return context
 
@@ -186,6 +249,42 @@ def shown_service(request, services, default: str = "") -> str:
     if show == SHOW_ALL or show in codes:
         return show
     return default if default in codes else (codes[0] if codes else "")
+
+
+class MapSvgView(DashboardMixin, View):
+    """A national map as an SVG file, rendered once per map, date, language and data version.
+
+    `?map=overview` is the overview's map (every dashboard user); `?map=stage|agreement|intensity`
+    with `&service=` the map page's (the roles that see every municipality). `v` names the data
+    version: while it is the current one the browser may keep the file for good.
+    """
+
+    def get(self, request, *args, **kwargs):
+        form = AsOfForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest("; ".join(form.errors.get("as_of", [])), content_type="text/plain")
+        self.as_of = form.cleaned_data["as_of"]
+        kind = request.GET.get("map", "overview")
+        if kind != "overview" and not policy.can_view_every_municipality(request.user):
+            raise PermissionDenied
+        version = self.data_state().version
+        params = (kind, request.GET.get("service", ServiceCode.REGIX))
+        svg = self.cached("map_svg", lambda: self.render_svg(*params), *params)
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        current = request.GET.get("v") == hashlib.sha256(version.encode()).hexdigest()[:12]
+        if current:
+            patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def render_svg(self, kind: str, service: str) -> str:
+        table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
+        if kind == "overview":
+            national = maps.map_regix_and_seos(table)
+        else:
+            national = choose_map(table, kind, service)[0]
+        return maps.svg_document(national, static("css/portal.css"))
 
 
 class ShownServiceMixin:
@@ -344,7 +443,8 @@ def municipality_usage_context(request, municipality) -> dict:
     who see every municipality's declarations."""
     from .municipality import municipality_usage
 
-    result = municipality_usage(municipality, timezone.localdate())
+    today = timezone.localdate()
+    result = cached("municipality_usage", (municipality.code, today), lambda: municipality_usage(municipality, today))
     usage = result.usage
     charts = [
         Chart(

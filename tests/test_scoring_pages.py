@@ -157,9 +157,7 @@ def test_the_municipality_panel_is_for_whoever_sees_its_declarations(as_persona,
 
 
 def test_the_page_predicate_agrees_with_the_declarations_rule(request):
-    from adoption.access import visible_municipalities
-    from scoring.access import can_view_municipality_index
-
+    from accounts.policy import can_view_municipality_index
     from municipalities.models import Municipality
 
     varna, avren = Municipality.objects.get(code="VAR06"), Municipality.objects.get(code="VAR01")
@@ -168,7 +166,7 @@ def test_the_page_predicate_agrees_with_the_declarations_rule(request):
     for persona in ["ministry_user", "officer_varna", "officer_other", "analyst", "administrator"]:
         user = request.getfixturevalue(persona)
         for municipality in (varna, avren):
-            expected = visible_municipalities(user).filter(pk=municipality.pk).exists()
+            expected = Municipality.objects.visible_to(user).filter(pk=municipality.pk).exists()
             assert can_view_municipality_index(user, municipality) is expected, (persona, municipality.code)
     assert can_view_municipality_index(AnonymousUser(), varna) is False
 

@@ -27,3 +27,13 @@ def scan_inbox() -> list[int]:
 @shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
 def requeue_batches() -> int:
     return services.requeue_batches()
+
+
+@shared_task(name="usage.tasks.create_partitions", time_limit=10 * 60, soft_time_limit=9 * 60)
+def create_partitions() -> list[str]:
+    """The daily facts' monthly partitions ahead of time (see usage/partitions.py)."""
+    from django.utils import timezone
+
+    from .partitions import ensure_partitions
+
+    return ensure_partitions(timezone.localdate())

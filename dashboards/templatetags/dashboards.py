@@ -8,6 +8,8 @@ from django.utils.safestring import mark_safe
 
 from core import formatting
 
+from .. import pagecache
+
 register = template.Library()
 
 
@@ -37,23 +39,8 @@ def kept_params(context, *drop: str):
     return {"params": [(k, v) for k, values in request.GET.lists() if k not in dropped for v in values]}
 
 
-# The national map has 265 shapes and 265 table rows: built here with escape() rather than in a
-# template loop, which took tens of milliseconds per page.
-
-
-@register.simple_tag
-def map_areas(national_map) -> str:
-    """Each municipality as a focusable link around its shape, with its details as the tooltip."""
-    parts = []
-    for area in national_map.areas:
-        details = escape(area.details)
-        parts.append(
-            f'<a href="{escape(area.href)}" aria-label="{escape(area.name)}: {escape(area.category.label)}" '
-            f'data-details="{details}"><path d="{area.path}" class="shape {area.category.css_class}" '
-            f'data-code="{escape(area.code)}" data-category="{escape(area.category.key)}">'
-            f"<title>{details}</title></path></a>"
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+# The map's table twin has 265 rows: built with escape() rather than a template loop, which took
+# tens of milliseconds per page.
 
 
 @register.simple_tag
@@ -75,3 +62,29 @@ def map_provinces(national_map) -> list[tuple[str, str]]:
     A municipality's NSI code starts with its province's (VAR06 is in VAR)."""
     provinces = {area.code[:3]: area.province for area in national_map.areas}
     return sorted(provinces.items(), key=lambda item: item[1])
+
+
+class FragmentNode(template.Node):
+    """The page's own part: the cached HTML when the view found it, else rendered (and cached)."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        cached = context.get("dashboard_fragment")
+        if cached is not None:
+            return mark_safe(cached.html)  # noqa: S308 - rendered by this template, escaped then
+        html = self.nodelist.render(context)
+        key = context.get("dashboard_fragment_key")
+        if key:
+            context["request"].dashboard_fragment = pagecache.store(key, html)
+        return html
+
+
+@register.tag
+def dashboard_fragment(parser, token):
+    """`{% dashboard_fragment %}…{% enddashboard_fragment %}` around the part of a page cached per data
+    version (see pagecache.py); what lies outside (menus, forms with CSRF tokens) is rendered each time."""
+    nodelist = parser.parse(("enddashboard_fragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist)

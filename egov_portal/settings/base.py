@@ -11,6 +11,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from core import embedded_db
 
@@ -58,13 +59,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, precompressed (gzip) at collectstatic
+    # HTML and SVG compressed on the way out (after WhiteNoise, so static files never pass here). BREACH: the
+    # pages carry CSRF tokens in forms, but Django masks the token with a fresh random salt on every
+    # response and GZipMiddleware pads each response with random bytes (Heal The Breach), so no secret
+    # repeats across responses for an attacker to guess byte by byte. See docs/dashboards.md.
+    "core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.IgnoreAcceptLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReplicaMiddleware",  # reads of dashboards, exports and the API from the replica, if any
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +102,21 @@ TEMPLATES = [
 # PostgreSQL only: a DATABASE_URL naming another engine stops the start (see env.postgres_database).
 DATABASES = {"default": postgres_database("DATABASE_URL") or embedded_db.django_database(VAR_DIR)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: a request reuses its worker's connection instead of opening one (~3 ms
+# and a backend fork each time); the health check replaces a connection the server dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the reads that may lag a moment (see core/replica.py); none by default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# After a user's own write, their reads stay on the primary this long (longer than the replica's lag).
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,6 +160,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="egov-portal@localhos
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process (eager).
 REDIS_URL = env.str("REDIS_URL", default="")
+# One cache shared by every process (gunicorn workers, Celery workers) on Redis; local memory, per
+# process, only without Redis. The dashboards' figures and pages and the sessions live here.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "egov"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Sessions read from the cache, written through to the database (a Redis restart signs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host, or kombu warns on every task
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -166,6 +200,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# Queues by kind of work, so each kind gets workers of its own (`celery worker -Q imports`, see the
+# README's deployment section): a long import never holds up an e-mail or an export, and each kind
+# scales on its own machines. A worker started without -Q consumes every queue (development, tests).
+CELERY_QUEUE_NAMES = ("imports", "exports", "mail", "maintenance")
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in CELERY_QUEUE_NAMES]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+CELERY_TASK_ROUTES = {
+    "usage.tasks.ingest_batch": {"queue": "imports"},
+    "exports.tasks.run_export_job": {"queue": "exports"},
+    "adoption.tasks.send_stale_reminders": {"queue": "mail"},
+    # The rest is small and periodic: inbox scan, re-queue, cache warming, partitions ahead.
+}
 # Declared adoption: a stage nobody confirmed for this many days is flagged stale, and the
 # weekly reminder (Monday 07:00) e-mails officers with stale or rejected entries.
 ADOPTION_STALE_AFTER_DAYS = env.int("ADOPTION_STALE_AFTER_DAYS", default=180)
@@ -268,6 +314,13 @@ DASHBOARD_IMPORT_MAX_AGE_DAYS = env.int("DASHBOARD_IMPORT_MAX_AGE_DAYS", default
 # Dashboard aggregates are cached per data version (a new import or declaration shows at once);
 # edits to services, stages and boundaries show within this many seconds. 0 turns the cache off.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Warm the dashboards' cache after an import or a declaration, and every half DASHBOARD_CACHE_SECONDS,
+# on a worker. Off with in-process tasks: the person who saved would wait for every page to render.
+DASHBOARD_WARM = strict_bool("DASHBOARD_WARM", default=not CELERY_TASK_ALWAYS_EAGER)
+CELERY_BEAT_SCHEDULE["dashboards-warm"] = {
+    "task": "dashboards.tasks.warm_dashboards",
+    "schedule": max(DASHBOARD_CACHE_SECONDS // 2, 60),
+}
 
 LOGGING = {
     "version": 1,
@@ -307,6 +360,11 @@ USAGE_PLAUSIBLE_DAILY_MAX = {
 }
 CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}
+# The daily facts' monthly partitions, made months ahead (usage/partitions.py): daily, at 03:15.
+CELERY_BEAT_SCHEDULE["usage-create-partitions"] = {
+    "task": "usage.tasks.create_partitions",
+    "schedule": crontab(minute=15, hour=3),
+}
 
 # The open site and its open data (opendata app): who publishes, whom to write to, data.egov.bg.
 OPEN_DATA_PUBLISHER_BG = env.str("OPEN_DATA_PUBLISHER_BG", default="Министерство на електронното управление")

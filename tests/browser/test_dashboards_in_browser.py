@@ -71,6 +71,7 @@ def test_the_overview_loads_with_its_figures(signed_in):
     assert figure(page, "regix", "declared") == "2"
     assert figure(page, "regix", "observed") == "2"  # Варна and Столична; Аврен stopped in April
     assert figure(page, "seos", "observed") == "1"
+    page.wait_for_selector('figure.national-map[data-map-drawn="true"]')  # the shapes' file, drawn in place
     assert page.locator("svg.national path.shape").count() == 265
     assert page.console_errors == []
 
@@ -105,6 +106,7 @@ def test_a_figure_opens_its_rows_in_the_table(signed_in):
 def test_the_map_draws_265_shapes_and_a_click_opens_the_municipality(signed_in):
     page = signed_in
     page.goto(PAGES["map"])
+    page.wait_for_selector('figure.national-map[data-map-drawn="true"]')
     assert page.locator("svg.national a path.shape").count() == 265
     assert page.locator('svg.national path[data-code="VAR01"]').get_attribute("data-category") == "declared_only"
     page.locator('svg.national a[aria-label^="Варна:"]').click()
@@ -116,6 +118,7 @@ def test_the_map_draws_265_shapes_and_a_click_opens_the_municipality(signed_in):
 def test_keyboard_focus_on_the_map_shows_the_details(signed_in):
     page = signed_in
     page.goto(PAGES["map"])
+    page.wait_for_selector('figure.national-map[data-map-drawn="true"]')
     page.locator('svg.national a[aria-label^="Аврен:"]').focus()
     details = page.locator(".map-details").inner_text()
     assert details.startswith("Аврен, Варна: Декларирана, без наблюдавано ползване")

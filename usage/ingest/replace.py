@@ -5,6 +5,7 @@ the observed adoption of the touched municipalities."""
 from __future__ import annotations
 
 from ..choices import Kind
+from ..partitions import summarise_sql
 from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
 
 
@@ -97,4 +98,4 @@ def _summarise_date_index(cursor, kind: str) -> None:
     """Summarise the BRIN ranges this import filled, so the next import finds a month's facts through
     the index even where autovacuum (which autosummarize relies on) is off or behind. Only the new
     block ranges are read: a few milliseconds."""
-    cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [DATE_INDEXES[kind]])
+    cursor.execute(*summarise_sql(DATE_INDEXES[kind]))  # each monthly partition's index

@@ -71,10 +71,36 @@
     });
   }
 
+  /* The map's shapes come as a file of their own (cached by the browser per data version): drawn in
+     place of the <object> that shows them without JavaScript, so they take the page's styles and events. */
+  function drawMap(figure) {
+    var holder = figure.querySelector("object[data-map-src]");
+    if (!holder) { wireMap(figure); wireZoom(figure); return; }
+    fetch(holder.dataset.mapSrc, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + holder.dataset.mapSrc); }
+        return response.text();
+      })
+      .then(function (text) {
+        var svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+        if (svg.nodeName !== "svg") { throw new Error("not an SVG: " + holder.dataset.mapSrc); }
+        svg = document.importNode(svg, true);
+        svg.removeAttribute("aria-label");
+        svg.setAttribute("aria-labelledby", holder.getAttribute("aria-labelledby"));
+        svg.querySelectorAll("a[target]").forEach(function (link) { link.removeAttribute("target"); });
+        holder.replaceWith(svg);
+        wireMap(figure);
+        wireZoom(figure);
+        figure.setAttribute("data-map-drawn", "true");
+      })
+      .catch(function () { figure.setAttribute("data-map-drawn", "failed"); });
+  }
+
   /* The map: the details box repeats the hovered or focused municipality's <title>. */
   function wireMap(figure) {
     var box = figure.querySelector(".map-details");
-    if (!box) { return; }
+    var svg = figure.querySelector("svg.boundary-map");
+    if (!box || !svg) { return; }
     var idle = box.textContent;
     function show(event) {
       var link = event.target.closest ? event.target.closest("a") : null;
@@ -83,7 +109,6 @@
       box.classList.add("active");
     }
     function hide() { box.textContent = idle; box.classList.remove("active"); }
-    var svg = figure.querySelector("svg");
     svg.addEventListener("focusin", show);
     svg.addEventListener("mouseover", show);
     svg.addEventListener("focusout", hide);
@@ -134,8 +159,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("figure[data-chart]").forEach(drawChart);
-    document.querySelectorAll("figure.national-map").forEach(wireMap);
-    document.querySelectorAll("figure.national-map").forEach(wireZoom);
+    document.querySelectorAll("figure.national-map").forEach(drawMap);
     document.querySelectorAll("[data-fragment]").forEach(loadFragment);
   });
 })();

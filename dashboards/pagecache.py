@@ -1,0 +1,69 @@
+"""The rendered HTML of the dashboards, cached per data version, and the validators browsers revalidate with.
+
+A dashboard page is a shell (header, menus, the language and sign-out forms with their CSRF tokens, the
+date form) around the page's own part (figures, tables, map, charts). Only that part is costly and only
+it is cached: keyed by the page, the query string, the date shown, the language, what the user's role
+may see (the "variant") and the data version. The shell is rendered for every request, so no user ever
+receives another's CSRF token or name.
+
+The ETag is a digest of the cached part plus what makes the shell the user's own (the user and the
+CSRF cookie); Last-Modified is when the data last changed. With `Cache-Control: private, no-cache` a
+browser asks each time and gets `304 Not Modified`, no body, while neither changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from accounts import policy
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A page's own part, rendered, and a digest of it."""
+
+    html: str
+    digest: str
+
+
+def variant(user) -> tuple[bool, bool]:
+    """What of a dashboard depends on who looks: only which parts their role may see."""
+    return (policy.can_view_every_municipality(user), policy.can_view_discrepancies(user))
+
+
+def fragment_key(page: str, request, as_of, version: str) -> str:
+    """One key per page, query string, date, language, role variant and data version."""
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    raw = repr((page, query, as_of.isoformat(), get_language(), variant(request.user), version))
+    return "dashboards:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def get(key: str) -> Fragment | None:
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return None
+    return cache.get(key)
+
+
+def store(key: str, html: str) -> Fragment:
+    fragment = Fragment(html=html, digest=hashlib.sha256(html.encode()).hexdigest()[:32])
+    if settings.DASHBOARD_CACHE_SECONDS > 0:
+        cache.set(key, fragment, settings.DASHBOARD_CACHE_SECONDS)
+    return fragment
+
+
+def etag(fragment: Fragment, request) -> str:
+    """The page's own part, and the user's shell: who is signed in, their CSRF secret, the language."""
+    user = request.user
+    owner = (
+        user.pk,
+        getattr(user, "username", ""),
+        request.META.get("CSRF_COOKIE", ""),  # the CSRF secret read from, or just set in, the cookie
+        get_language(),
+    )
+    raw = repr((fragment.digest, owner))
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'

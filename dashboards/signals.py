@@ -1,0 +1,31 @@
+"""What changes the dashboards' data schedules a warming of their cache, once committed.
+
+Listening here keeps the imports flowing one way: the usage and adoption apps know nothing of the
+dashboards. An import is a Celery task (its success is the signal); a declaration, confirmation or
+verification adds an adoption history entry.
+"""
+
+from __future__ import annotations
+
+from celery.signals import task_success
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from adoption.models import AdoptionChange
+
+from . import tasks
+
+IMPORT_TASK = "usage.tasks.ingest_batch"
+
+
+@receiver(post_save, sender=AdoptionChange, dispatch_uid="dashboards-warm-after-change")
+def warm_after_change(sender, created: bool, **kwargs) -> None:
+    if created:
+        transaction.on_commit(tasks.schedule)
+
+
+@task_success.connect(dispatch_uid="dashboards-warm-after-import")
+def warm_after_import(sender=None, result=None, **kwargs) -> None:
+    if getattr(sender, "name", None) == IMPORT_TASK and result is not None:
+        tasks.schedule()
