@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,6 +123,7 @@ def test_an_import_warms_every_common_view_so_no_visitor_renders_one(
     from accounts.choices import Role
 
     settings.DASHBOARD_WARM = True
+    call_command("seed_services", stdout=io.StringIO())  # a transactional test starts from a flushed database
     user = django_user_model.objects.create_user(username="min", password="x-secret-123", role=Role.MINISTRY)
     client.force_login(user)
     text = "date,municipality,operation,requests,errors\n" + f"{timezone.localdate().isoformat()},VAR06,{PERSON},5,0\n"
