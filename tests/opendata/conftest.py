@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
+from accounts.choices import Role
 from adoption import services
 from adoption.models import MunicipalityContact
 from opendata.editions import Quarter, issue_edition
@@ -38,7 +39,12 @@ def clean_cache():
 
 @pytest.fixture
 def declarations(db, ministry_user, officer_varna, officer_other, django_user_model):
-    """VAR06 RegiX verified; VAR01 RegiX verified then suspended unverified; SOF46 SEOS rejected."""
+    """VAR06 RegiX verified; VAR01 RegiX verified then suspended unverified; SOF46 SEOS rejected.
+
+    A second ministry user sets the ministry's own declarations: nobody verifies what they set (four eyes)."""
+    colleague = django_user_model.objects.create_user(
+        username="ministry_colleague", password="secret-pass-123-long", role=Role.MINISTRY
+    )
     regix, seos = service("regix"), service("seos")
     var06, var01 = municipality("VAR06"), municipality("VAR01")
     adoption = services.change_stage(
@@ -52,14 +58,14 @@ def declarations(db, ministry_user, officer_varna, officer_other, django_user_mo
     )
     services.verify(ministry_user, adoption, True, "CANARY-VERIFY-COMMENT")
     first = services.change_stage(
-        ministry_user, var01, regix, stage("regix", "production"), "CANARY-OFFICER-COMMENT", since=date(2018, 1, 10)
+        colleague, var01, regix, stage("regix", "production"), "CANARY-OFFICER-COMMENT", since=date(2018, 1, 10)
     )
     services.verify(ministry_user, first, True, "CANARY-VERIFY-COMMENT")
     services.change_stage(
         officer_other, var01, regix, stage("regix", "suspended"), "CANARY-OFFICER-COMMENT", since=date(2019, 5, 1)
     )
     rejected = services.change_stage(
-        ministry_user,
+        colleague,
         municipality("SOF46"),
         seos,
         stage("seos", "real"),
