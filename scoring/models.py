@@ -62,7 +62,9 @@ class ServiceWeight(models.Model):
     """How much a service counts in the index, and how much a stage is worth without observed use."""
 
     method = models.ForeignKey(IndexMethod, on_delete=models.CASCADE, related_name="service_weights")
-    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    # CASCADE, not PROTECT: a service or stage can be deleted only while nothing declares it (the
+    # adoption history PROTECTs them), and then no figure can depend on its weight.
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="+")
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
     unobserved_factor = models.DecimalField(
         _("factor without observed use"),
@@ -98,7 +100,7 @@ class StageWeight(models.Model):
     """What a verified stage is worth (0 = nothing, 1 = full adoption) under one method."""
 
     method = models.ForeignKey(IndexMethod, on_delete=models.CASCADE, related_name="stage_weights")
-    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="+")
     score = models.DecimalField(_("worth"), max_digits=4, decimal_places=2, validators=UNIT)
 
     class Meta:

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('weight', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
                 ('unobserved_factor', models.DecimalField(decimal_places=2, default=1, help_text="For services with usage reports: the share of the stage's worth kept when no use is observed.", max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='factor without observed use')),
                 ('method', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_weights', to='scoring.indexmethod')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='adoption.service', verbose_name='service')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='adoption.service', verbose_name='service')),
             ],
             options={
                 'verbose_name': 'service weight',
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('score', models.DecimalField(decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='worth')),
                 ('method', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_weights', to='scoring.indexmethod')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='adoption.stage', verbose_name='stage')),
+                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='adoption.stage', verbose_name='stage')),
             ],
             options={
                 'verbose_name': 'stage worth',
