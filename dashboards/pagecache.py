@@ -31,9 +31,15 @@ class Fragment:
     digest: str
 
 
-def variant(user) -> tuple[bool, bool]:
-    """What of a dashboard depends on who looks: only which parts their role may see."""
-    return (policy.can_view_every_municipality(user), policy.can_view_discrepancies(user))
+def variant(user) -> tuple[object, ...]:
+    """What of a dashboard depends on who looks: which parts their role may see, which municipalities'
+    declarations (an officer's own), and whether they act on what they see (the discrepancies' case form)."""
+    return (
+        policy.can_view_every_municipality(user),
+        policy.can_view_discrepancies(user),
+        policy.can_manage_outreach(user),
+        policy.declarations_scope(user),
+    )
 
 
 def fragment_key(page: str, request, as_of, version: str) -> str:

@@ -57,6 +57,9 @@ class DashboardMixin(LoginRequiredMixin):
     request: HttpRequest
     dashboard_name = ""
     every_municipality = False
+    # The page's own part is cached per data version (pagecache.py). Pages whose content also depends
+    # on other data (the index's methods, targets, outreach cases) turn it off and cache their figures.
+    page_cache = True
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -75,7 +78,7 @@ class DashboardMixin(LoginRequiredMixin):
         chart_key = request.GET.get("csv")
         if chart_key:
             return self.chart_csv(chart_key)
-        if settings.DASHBOARD_CACHE_SECONDS <= 0 or "_export" in request.GET:
+        if not self.page_cache or settings.DASHBOARD_CACHE_SECONDS <= 0 or "_export" in request.GET:
             return super().get(request, *args, **kwargs)
         return self.cached_page(request, *args, **kwargs)
 

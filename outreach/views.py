@@ -158,6 +158,8 @@ class EffectTable(tables.Table):
 class EffectView(DashboardMixin, SingleTableMixin, TemplateView):
     """Contacted municipalities against comparable uncontacted ones over the following 90 days."""
 
+    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
+
     template_name = "outreach/effect.html"
     dashboard_name = "effect"
     every_municipality = True

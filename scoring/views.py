@@ -103,6 +103,8 @@ def filter_ranked(rows: list[RankedRow], data: dict) -> list[RankedRow]:
 class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality's index with its band and peer ranks, the map by band and the provinces."""
 
+    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
+
     template_name = "scoring/index.html"
     dashboard_name = "index"
     every_municipality = True
@@ -150,6 +152,8 @@ class TargetListView(DashboardMixin, SingleTableMixin, TemplateView):
     `?_export=` downloads `TargetProgressTable`, whose missing list the user's role limits as on screen.
     """
 
+    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
+
     template_name = "scoring/targets.html"
     dashboard_name = "targets"
     table_pagination = False
@@ -181,6 +185,8 @@ class TargetListView(DashboardMixin, SingleTableMixin, TemplateView):
 
 class TargetDetailView(DashboardMixin, TemplateView):
     """One target: progress, the pace's seven points, the projection and the municipalities missing it."""
+
+    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
 
     template_name = "scoring/target_detail.html"
     dashboard_name = "targets"
@@ -215,6 +221,8 @@ class FragmentMixin:
 
 class OverviewPanelView(FragmentMixin, DashboardMixin, TemplateView):
     """The overview's index map, targets and open cases."""
+
+    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
 
     fragment_template = "scoring/includes/overview_body.html"
     page_template = "scoring/overview_panel_page.html"

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from core import formatting
 
-from .. import pagecache
+from .. import maps, pagecache
 
 register = template.Library()
 
@@ -41,6 +41,12 @@ def kept_params(context, *drop: str):
 
 # The map's table twin has 265 rows: built with escape() rather than a template loop, which took
 # tens of milliseconds per page.
+
+
+@register.simple_tag
+def map_areas(national_map) -> str:
+    """A map's shapes inline, for the maps that are not served as a file (the index map by band)."""
+    return mark_safe(maps.areas_markup(national_map))  # noqa: S308 - areas_markup escapes every value
 
 
 @register.simple_tag
