@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 
@@ -33,7 +33,7 @@ class PageGZipMiddleware(GZipMiddleware):
 
     COMPRESSED_TYPES = ("text/html", "image/svg+xml")
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.streaming or not response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
             return response
         return super().process_response(request, response)

@@ -13,11 +13,15 @@ Background work opts in with `with replica_reads(): ...` (e.g. a long export).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponseBase
 
 REPLICA = "replica"
 PIN_COOKIE = "egov_primary_until"
@@ -33,7 +37,7 @@ def enabled() -> bool:
 
 
 @contextmanager
-def replica_reads():
+def replica_reads() -> Iterator[None]:
     """Reads inside go to the replica (when there is one)."""
     token = _use_replica.set(enabled())
     try:
@@ -45,26 +49,26 @@ def replica_reads():
 class ReplicaRouter:
     """Django's database router: the replica for reads in `replica_reads()`, the primary otherwise."""
 
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if _use_replica.get() and model._meta.app_label not in PRIMARY_ONLY_APPS:
             return REPLICA
         return None  # Django's default: the primary, or the database the related object came from
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # the same data on both
 
-    def allow_migrate(self, db, app_label, **hints):
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db == "default"
 
 
-def _pin_key(user_id) -> str:
+def _pin_key(user_id: Any) -> str:
     return f"replica:pinned:{user_id}"
 
 
-def pinned(request) -> bool:
+def pinned(request: HttpRequest) -> bool:
     """Whether this user wrote something a moment ago (cookie for browsers, cache for API tokens)."""
     until = request.COOKIES.get(PIN_COOKIE, "")
     if until.isdigit() and int(until) > time.time():
@@ -73,7 +77,7 @@ def pinned(request) -> bool:
     return bool(user is not None and user.is_authenticated and cache.get(_pin_key(user.pk)))
 
 
-def pin(request, response) -> None:
+def pin(request: HttpRequest, response: HttpResponseBase) -> None:
     seconds = settings.DATABASE_REPLICA_PIN_SECONDS
     response.set_cookie(
         PIN_COOKIE, str(int(time.time()) + seconds), max_age=seconds, httponly=True, samesite="Lax",
@@ -84,7 +88,7 @@ def pin(request, response) -> None:
         cache.set(_pin_key(user.pk), 1, seconds)
 
 
-def replica_eligible(request) -> bool:
+def replica_eligible(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     path = request.path_info
@@ -97,10 +101,10 @@ class ReplicaMiddleware:
     Placed after AuthenticationMiddleware, so that `request.user` tells whose write it was.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not enabled():
             return self.get_response(request)
         if replica_eligible(request) and not pinned(request):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.test import RequestFactory
@@ -48,14 +49,14 @@ def warm() -> int:
         user = User(username="dashboard-cache", role=role, is_active=True)
         for name in PAGES:
             path = reverse(name)
-            view = resolve(path).func
+            view: Any = resolve(path).func
             if getattr(view.view_class, "every_municipality", False) and not policy.can_view_every_municipality(user):
                 continue
             for language, _label in settings.LANGUAGES:
                 with translation.override(language):
                     request = factory.get(path)
                     request.user, request.LANGUAGE_CODE = user, language
-                    request.dashboard_refresh = True
+                    request.dashboard_refresh = True  # type: ignore[attr-defined]
                     response = view(request)
                     response.render()
                     if response.status_code != 200:
