@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from core.formatting import format_month
+from exports.formats import neutralise
 
 
 def month_label(month: date) -> str:
@@ -87,11 +89,10 @@ class Chart:
         """The chart's data as CSV: ISO months (machine-readable) and plain numbers."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([str(self.x_title), *(str(s.label) for s in self.series)])
+        writer.writerow([neutralise(str(self.x_title)), *(neutralise(str(s.label)) for s in self.series)])
         for i, x in enumerate(self.x):
-            label = x.strftime("%Y-%m") if isinstance(x, date) else x
+            label = x.strftime("%Y-%m") if isinstance(x, date) else neutralise(str(x))  # names: never a formula
             writer.writerow([label, *("" if s.values[i] is None else s.values[i] for s in self.series)])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        name = f"{self.key}{filename_suffix}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.key}{filename_suffix}.csv")
         return response

@@ -109,3 +109,16 @@ def test_operators_rejected_rows_are_neutralised(client, analyst, tmp_path):
     response = client.get(reverse("exports:source", args=["usage-rejected-rows"]), {"batch": batch.pk})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
     assert rows[1] == ["2", '\'=HYPERLINK("http://evil.example","x"),VAR06', "'-bad date"]
+
+
+def test_a_charts_csv_neutralises_its_names_and_keeps_its_numbers():
+    from dashboards.charts import Chart, Series
+
+    chart = Chart(
+        key="top", title="t", x_title="=x", y_title="y", x=["=HYPERLINK(\"http://evil\")", "Варна"],
+        series=[Series(label="+label", values=[-5, 7])], kind="bar",
+    )  # fmt: skip
+    rows = list(csv.reader(io.StringIO(chart.csv_response().content.decode())))
+    assert rows[0] == ["'=x", "'+label"]
+    assert rows[1] == ['\'=HYPERLINK("http://evil")', "-5"]  # a negative number stays a number
+    assert rows[2] == ["Варна", "7"]
