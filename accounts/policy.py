@@ -344,6 +344,11 @@ def verifiers(users: _Q) -> _Q:
     return users.filter(Q(role__in=sorted(STAFF)) | Q(is_superuser=True), is_active=True)
 
 
+def officers(users: _Q) -> _Q:
+    """Every active municipal officer (the monthly scorecard's automatic subscribers)."""
+    return users.filter(role=OFFICER, is_active=True)
+
+
 def declarers(users: _Q, municipality_ids: Any) -> _Q:
     """The active officers who keep these municipalities' declarations (the reminder's recipients)."""
     return users.filter(role=OFFICER, municipality_id__in=municipality_ids, is_active=True)

@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from adoption.choices import ServiceCode
 from adoption.models import Service
 from core.formatting import format_number, format_share
 from core.numbers import round_half_up
@@ -141,7 +142,7 @@ class MunicipalityAdoptionTable(tables.Table):
         sequence = ["name", "code", "province", "population", *[name for name, _ in extra], "..."]
         super().__init__(data, extra_columns=extra, sequence=sequence, **kwargs)
         if show and not compact:
-            for code, column in (("regix", "regix_requests"), ("seos", "seos_documents")):
+            for code, column in ((ServiceCode.REGIX, "regix_requests"), (ServiceCode.SEOS, "seos_documents")):
                 if code != show:
                     self.columns.hide(column)
 

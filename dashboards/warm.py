@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import policy
-from accounts.choices import Role
 from accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ PAGES = (
     "dashboards:discrepancies",
 )
 # One user per role variant: the ministry sees every part, an officer only the national aggregates.
-VARIANT_ROLES = (Role.MINISTRY, Role.OFFICER)
+VARIANT_ROLES = (policy.MINISTRY, policy.OFFICER)
 
 
 def warm() -> int:

@@ -107,11 +107,11 @@ def adoption_map(edition_slug: str, national: dict, municipalities: list[dict]) 
     """Each municipality coloured by which of RegiX and SEOS it has adopted (verified declarations)."""
     labels = {
         "both": _("RegiX and SEOS"),
-        "regix": _("RegiX only"),
-        "seos": _("SEOS only"),
+        ServiceCode.REGIX.value: _("RegiX only"),
+        ServiceCode.SEOS.value: _("SEOS only"),
         "neither": _("Neither"),
     }
-    fills = {"both": 4, "regix": 2, "seos": 6, "neither": 0}
+    fills = {"both": 4, ServiceCode.REGIX.value: 2, ServiceCode.SEOS.value: 6, "neither": 0}
     categories = [MapCategory(key, str(text), fill=fills[key]) for key, text in labels.items()]
     rows, values = [], {}
     for m in municipalities:
@@ -119,9 +119,9 @@ def adoption_map(edition_slug: str, national: dict, municipalities: list[dict]) 
         key = (
             "both"
             if {ServiceCode.REGIX, ServiceCode.SEOS} <= adopted
-            else "regix"
+            else ServiceCode.REGIX.value
             if ServiceCode.REGIX in adopted
-            else "seos"
+            else ServiceCode.SEOS.value
             if ServiceCode.SEOS in adopted
             else "neither"
         )

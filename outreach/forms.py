@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
+from accounts import policy
 from adoption.models import Stage
 
 from .models import Case, Subscription
@@ -32,9 +32,7 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = get_user_model().objects.filter(
-            is_active=True, role__in=[Role.MINISTRY, Role.ADMINISTRATOR]
-        )
+        self.fields["owner"].queryset = policy.verifiers(get_user_model().objects)  # ministry staff
         self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
         self.fields["agreed_stage"].queryset = Stage.objects.select_related("service")
         self.fields["agreed_stage"].label_from_instance = lambda s: f"{s.service.name}: {s.name}"

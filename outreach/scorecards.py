@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.choices import Role
+from accounts import policy
 from scoring.index import IndexTable, index_series
 from scoring.peers import Peers, peer_table
 from scoring.targets import TargetProgress, targets_progress
@@ -183,7 +183,7 @@ def scorecard_for(figures: Figures, subscription: Subscription) -> Scorecard:
 def ensure_officer_subscriptions() -> int:
     """Every active officer with an address receives their municipality's scorecard (once subscribed,
     pausing is theirs or the ministry's to decide, so existing rows are left alone)."""
-    officers = get_user_model().objects.filter(role=Role.OFFICER, is_active=True).exclude(email="")
+    officers = policy.officers(get_user_model().objects).exclude(email="")
     existing = set(Subscription.objects.filter(user__isnull=False).values_list("user_id", flat=True))
     created = [
         Subscription(

@@ -70,20 +70,30 @@ class ReportFilterSet(django_filters.FilterSet):
         super().__init__(data if data is not None else {}, *args, **kwargs)
 
 
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Rows chosen by their codes, repeated for several (`?province=VAR&province=SOF`). Its schema is
+    named here, with its help text: the report's API lists rollups, a model in which drf-spectacular
+    cannot find the field to guess its type from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": "string", "description": kwargs.get("help_text", "")})(self)
+
+
 class UsageReportFilterSet(ReportFilterSet):
     """Usage per month × municipality × register or query type, from the monthly rollups."""
 
     month_from = MonthFilter(label=_("From month"), method=_keep, help_text=_("First month, YYYY-MM (inclusive)."))
     month_to = MonthFilter(label=_("To month"), method=_keep, help_text=_("Last month, YYYY-MM (inclusive)."))
     # These two filter the municipalities the report starts from, as any FilterSet does.
-    province = django_filters.ModelMultipleChoiceFilter(
+    province = CodesFilter(
         label=_("Provinces"),
         queryset=Province.objects.defer("boundary"),
         to_field_name="code",
         field_name="province__code",
         help_text=_("NSI province codes, e.g. VAR; repeat for several."),
     )
-    municipality = django_filters.ModelMultipleChoiceFilter(
+    municipality = CodesFilter(
         label=_("Municipalities"),
         queryset=Municipality.objects.defer("boundary"),
         to_field_name="code",

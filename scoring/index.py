@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adoption.choices import ChangeKind, Verification
+from adoption.choices import ChangeKind, ServiceCode, Verification
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, observed_sets
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
@@ -310,7 +310,7 @@ def worked_example(weights: Weights, services: list[Service]) -> WorkedExample:
         adopted = next((s for s in stages if s.counts_as_adopted), stages[-1] if stages else None)
         reported = service.code in USAGE_ROLLUPS
         stage = adopted if reported else (stages[1] if len(stages) > 1 else adopted)
-        observed = (service.code != "regix") if reported else None
+        observed = (service.code != ServiceCode.REGIX) if reported else None
         worth = weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
         factor = unobserved if observed is False else ONE
         scores.append(ServiceScore(service.code, stage, observed, worth, factor, weight))

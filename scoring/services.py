@@ -10,13 +10,21 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from adoption.choices import ServiceCode
 from adoption.models import Service
 from dashboards.snapshots import USAGE_ROLLUPS
 
 from .models import IndexMethod, ServiceWeight, StageWeight
 
 # The first version's weights: SEOS and RegiX, which the law names, count most.
-DEFAULT_SERVICE_WEIGHTS = {"seos": 3, "regix": 3, "edelivery": 2, "eauth": 1, "epayment": 1, "backup": 1}
+DEFAULT_SERVICE_WEIGHTS = {
+    ServiceCode.SEOS.value: 3,
+    ServiceCode.REGIX.value: 3,
+    "edelivery": 2,
+    "eauth": 1,
+    "epayment": 1,
+    "backup": 1,
+}
 DEFAULT_UNOBSERVED_FACTOR = Decimal("0.5")
 
 
