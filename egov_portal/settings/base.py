@@ -297,7 +297,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "object-src": ["'none'"],
+        # The dashboards' national map is an <object> of the portal's own SVG file (it shows without
+        # JavaScript; dashboards.js then draws it inline): the portal's own origin, nothing else.
+        "object-src": ["'self'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
