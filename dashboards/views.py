@@ -274,6 +274,9 @@ class MapSvgView(DashboardMixin, View):
         params = (kind, request.GET.get("service", ServiceCode.REGIX))
         svg = self.cached("map_svg", lambda: self.render_svg(*params), *params)
         response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+        # The page shows this file in an <object>: a frame of the portal's own origin, and nothing else.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
         current = request.GET.get("v") == hashlib.sha256(version.encode()).hexdigest()[:12]
         if current:
             patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView
@@ -213,6 +215,9 @@ class SubscriptionToggleView(ManagerRequiredMixin, View):
         return redirect("outreach:subscriptions")
 
 
+# The preview shows the e-mail as sent, whose HTML part carries its styles inline (mail clients need
+# them); the sandboxed frame inherits the page's policy, so this page alone allows inline styles.
+@method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
 class ScorecardPreviewView(ManagerRequiredMixin, TemplateView):
     """Any subscription's scorecard for any period (`?period=2026-11`), as it would be sent."""
 

@@ -22,7 +22,7 @@ PAGES = {
 
 @pytest.fixture
 def edition(reference_data):
-    from adoption.demo import seed_demo_adoption
+    from demo.adoption import seed_demo_adoption
 
     from opendata.editions import Quarter, issue_edition
 
