@@ -23,7 +23,6 @@ PAGES = {
 @pytest.fixture
 def edition(reference_data):
     from demo.adoption import seed_demo_adoption
-
     from opendata.editions import Quarter, issue_edition
 
     cache.clear()
