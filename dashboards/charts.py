@@ -94,5 +94,6 @@ class Chart:
             label = x.strftime("%Y-%m") if isinstance(x, date) else neutralise(str(x))  # names: never a formula
             writer.writerow([label, *("" if s.values[i] is None else s.values[i] for s in self.series)])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(True, f"{self.key}{filename_suffix}.csv")
+        disposition = content_disposition_header(True, f"{self.key}{filename_suffix}.csv")
+        response["Content-Disposition"] = disposition or "attachment"
         return response
