@@ -33,27 +33,22 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def chromium_page(live_server, reference_data, request):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+def chromium_page(browser, live_server, reference_data, request):
+    """A page of the session's one Chromium (tests/browser/conftest.py): a second Playwright in the same
+    process would find the first one's event loop running."""
     call_command("seed_services", stdout=open(os.devnull, "w"))  # noqa: SIM115 - flushed by transactional tests
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, locale="bg-BG", viewport={"width": 1280, "height": 1000}
-        )
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and "favicon" not in r.url and page.errors.append(f"{r.status} {r.url}"),
-        )
-        yield page
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-        browser.close()
+    context = browser.new_context(base_url=live_server.url, locale="bg-BG", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and "favicon" not in r.url and page.errors.append(f"{r.status} {r.url}"),
+    )
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
 
 
 def serious_violations(page, context: str = "main") -> list[str]:
