@@ -23,7 +23,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For transactional tests (browser, real worker): they start from a flushed database."""
+    """For transactional tests (browser, real worker): they start from a flushed database, which has
+    lost the services and stages the migrations seeded, so those come back too."""
+    call_command("seed_services", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("import_ekatte", str(DATA_DIR), stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("import_regix_catalog", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -36,9 +36,9 @@ def worker(settings, tmp_path, reference_data):
         cwd=Path(__file__).resolve().parent.parent,
         env=env,
     )
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False  # send real messages to the worker
-    celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = False  # celery 5.6 reads the namespaced key first
+    # Send real messages to the worker. Celery reads the Django setting (namespace CELERY) before its own
+    # key: set it there; pytest-django's settings fixture restores it.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         deadline = time.time() + 60
         while not celery_app.control.ping(timeout=1):
@@ -46,8 +46,6 @@ def worker(settings, tmp_path, reference_data):
             assert process.poll() is None, "the Celery worker exited"
         yield process
     finally:
-        celery_app.conf.task_always_eager = eager
-        celery_app.conf["CELERY_TASK_ALWAYS_EAGER"] = eager
         process.terminate()
         process.wait(timeout=30)
 

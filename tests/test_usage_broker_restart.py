@@ -69,12 +69,6 @@ def own_redis(tmp_path, settings):
 
 
 @pytest.mark.worker
-@pytest.mark.xfail(
-    reason="Known failure on the merged main (issue 11 stays open): with the queues by kind, the shared "
-    "Redis cache and the test-side paused worker merged together, the batches do not all finish within "
-    "90 s after the restart. It passed on the importer's branch alone; to be diagnosed next session.",
-    strict=False,
-)
 def test_a_worker_finishes_every_batch_when_redis_restarts_during_an_import(reference_data, own_redis, tmp_path):
     batches = []
     for day in range(1, 7):

@@ -142,8 +142,9 @@ def _import_in_subprocess(path: Path, settings) -> dict:
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
+    assert output.returncode == 0, output.stderr[-3000:]
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

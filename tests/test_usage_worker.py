@@ -61,11 +61,11 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 @pytest.fixture
-def real_broker(monkeypatch, settings, tmp_path):
+def real_broker(settings, tmp_path):
     """Tasks go to Redis (not in-process); the kept files live where the worker looks for them."""
     redis.Redis.from_url(django_settings.CELERY_BROKER_URL).flushdb()
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", False)  # celery 5.6 reads the namespaced key first
+    # Celery reads the Django setting (namespace CELERY) before its own key: set it there, for this test only.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
     return app
 
