@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -42,6 +42,7 @@ from .queries import (
     province_table,
 )
 from .snapshots import USAGE_ROLLUPS
+from .svgfile import svg_file_response
 from .tables import SHOW_ALL, MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name, stage_legend
 from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
@@ -273,16 +274,8 @@ class MapSvgView(DashboardMixin, View):
         version = self.data_state().version
         params = (kind, request.GET.get("service", ServiceCode.REGIX))
         svg = self.cached("map_svg", lambda: self.render_svg(*params), *params)
-        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-        # The page shows this file in an <object>: a frame of the portal's own origin, and nothing else.
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; frame-ancestors 'self'"
-        response["X-Frame-Options"] = "SAMEORIGIN"
         current = request.GET.get("v") == hashlib.sha256(version.encode()).hexdigest()[:12]
-        if current:
-            patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
-        else:
-            patch_cache_control(response, private=True, no_cache=True)
-        return response
+        return svg_file_response(svg, current=current)
 
     def render_svg(self, kind: str, service: str) -> str:
         table = self.cached("municipality_table", lambda: municipality_table(self.as_of))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.edition_page, name="home"),
     path("editions/", views.editions_list, name="editions"),
     path("editions/<slug:edition>/", views.edition_page, name="edition"),
+    path("editions/<slug:edition>/map.svg", views.map_svg, name="map-svg"),
     path("editions/<slug:edition>/trend.csv", views.trend_csv, name="trend-csv"),
     path("editions/<slug:edition>/data.<str:fmt>", views.download, name="download"),
     path("editions/<slug:edition>/municipalities/", views.municipality_list, name="municipalities"),

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from dashboards.maps import svg_document
+from dashboards.svgfile import svg_file_response
 
 from . import presenting, reading
 from .catalog import catalog_graph
@@ -93,6 +96,7 @@ def edition_page(request, edition: str = reading.LATEST):
             "national": national,
             "services": presenting.service_rows(national),
             "map": presenting.adoption_map(found.slug, national, municipalities),
+            "map_src": reverse("opendata:map-svg", kwargs={"edition": found.slug}) + f"?lang={get_language()}",
             "chart": presenting.trend_chart(national, catalogue, csv_url),
             "provinces": _province_rows(found, catalogue),
             "changes": presenting.changes(national, catalogue, found.slug),
@@ -131,6 +135,19 @@ def _files(edition: Edition) -> list[dict]:
             .values_list("format", "byte_size")
         )
     ]
+
+
+def map_svg(request, edition: str):
+    """The edition's map as an SVG file: an edition never changes, so anyone may keep it for good."""
+    found = reading.resolve(edition)
+    key = f"opendata:map-svg:{found.pk}:{get_language()}"
+    svg = cache.get(key)
+    if svg is None:
+        national = reading.national(found)
+        municipalities = list(reading.municipalities_of(found).values_list("payload", flat=True))
+        svg = svg_document(presenting.adoption_map(found.slug, national, municipalities), static("css/portal.css"))
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg_file_response(svg, current=edition != reading.LATEST, public=True)
 
 
 def trend_csv(request, edition: str):

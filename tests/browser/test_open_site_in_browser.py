@@ -40,6 +40,9 @@ def test_open_pages_are_accessible_to_an_anonymous_visitor(page, edition, name, 
     if name != "accessibility":
         assert page.locator("main table tbody tr").count() > 0
     assert page.locator("footer a[href='/open/accessibility/']").count() == 1
+    if name == "national":  # the edition's map file, drawn in place: one link per municipality
+        page.wait_for_selector('figure.national-map[data-map-drawn="true"]')
+        assert page.locator("figure.national-map svg.boundary-map a").count() == 265
     assert serious_violations(page) == []
     assert page.console_errors == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

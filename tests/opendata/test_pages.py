@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 
 import pytest
@@ -99,3 +100,18 @@ def test_the_trend_is_downloadable_as_csv(client, editions):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0] == "2016-01"
     assert rows[-1][0] == "2019-06"
+
+
+def test_the_national_page_draws_its_editions_map_file(client, editions):
+    page = client.get("/open/").content.decode()
+    src = re.search(r'<object data="([^"]+)"[^>]*data-map-src="\1"', page)[1].replace("&amp;", "&")
+    assert src.startswith("/open/editions/2019-q3/map.svg?")  # the edition's own address, never "latest"
+    svg = client.get(src)
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    assert "public" in svg["Cache-Control"] and "immutable" in svg["Cache-Control"]
+    assert "default-src 'none'" in svg["Content-Security-Policy"]
+    body = svg.content.decode()
+    assert body.count("<path ") == Municipality.objects.count()
+    assert 'href="/open/editions/2019-q3/municipalities/VAR06/"' in body
+    assert "CANARY" not in body
+    assert client.get("/open/editions/2031-q1/map.svg").status_code == 404

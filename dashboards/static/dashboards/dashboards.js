@@ -82,6 +82,9 @@
         return response.text();
       })
       .then(function (text) {
+        /* The stylesheet instruction is for the file opened on its own; parsed here it would be applied as
+           an inline style, which the page's Content Security Policy refuses. The page's styles apply. */
+        text = text.replace(/<\?xml-stylesheet[^>]*\?>/, "");
         var svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
         if (svg.nodeName !== "svg") { throw new Error("not an SVG: " + holder.dataset.mapSrc); }
         svg = document.importNode(svg, true);
