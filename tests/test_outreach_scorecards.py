@@ -4,8 +4,10 @@ ministry's subscription page and preview."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -168,6 +170,10 @@ def test_ministry_staff_pause_resume_and_preview_any_scorecard(client, ministry_
     preview = client.get(reverse("outreach:scorecard-preview", args=[governor.pk]), {"period": "2026-11"})
     assert preview.status_code == 200
     assert preview.context["card"].csv_name == "scorecard-VAR-2026-11.csv"
+    # The HTML part is shown whole in the frame (its quotes escaped in the attribute, not cutting it short).
+    frame = re.search(r'<iframe[^>]* srcdoc="([^"]*)"', preview.content.decode())
+    assert frame is not None
+    assert unescape(frame.group(1)) == preview.context["card"].html
     assert mail.outbox == []
     assert client.get("/api/outreach/deliveries/").status_code == 200
 
