@@ -19,15 +19,16 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
+
+from tests.portal_urls import named_patterns
 
 pytestmark = [pytest.mark.demo_walk, pytest.mark.django_db]
 
@@ -69,17 +70,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         yield var
 
 
-def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if str(pattern.pattern).startswith("admin/"):
-                continue  # Django's own admin: not the portal's pages
-            name = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), name)
-        elif pattern.name:
-            yield namespace + pattern.name, pattern
-
-
 def _samples() -> dict[str, str]:
     from catalog.models import Register
     from usage.models import ImportBatch
@@ -97,7 +87,7 @@ def portal_urls() -> list[tuple[str, str]]:
     """(name, URL) for every named pattern: pages, downloads' pages and the API (lists and details)."""
     samples = _samples()
     urls, seen = [], set()
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern in named_patterns():
         if name in SKIPPED or "format" in pattern.pattern.regex.groupindex:
             continue
         kwargs = {key: samples.get(key, samples["code"]) for key in pattern.pattern.regex.groupindex}

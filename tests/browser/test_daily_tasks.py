@@ -24,11 +24,11 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from adoption.choices import Verification
-from adoption.models import Adoption, MunicipalityContact, Service, Stage
+from adoption.models import Adoption, MunicipalityContact
 from tests.adoption_helpers import history
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.screen import PAGE_OVERFLOW, raw_codes
 from tests.dashboard_helpers import PERSON, days, load_regix
-from usage.choices import Door, Kind, Status
 from usage.models import ImportBatch
 
 SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
@@ -79,19 +79,12 @@ def user(username: str, role: str, municipality_code: str | None = None):
     )
 
 
-def raw_codes() -> re.Pattern:
-    """Every internal code a person must never read: stages, services, kinds, statuses, doors."""
-    codes = set(Stage.objects.values_list("code", flat=True)) | set(Service.objects.values_list("code", flat=True))
-    codes |= set(Kind.values) | set(Status.values) | set(Verification.values) | set(Door.values)
-    return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")(?![\w-])")
-
-
 def check(page, step: str) -> None:
     """The page as a person sees it: fits the width, speaks in labels, no errors, accessible."""
     page.wait_for_load_state("networkidle")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{page.shot_prefix}-{step}.png"), full_page=True)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate(PAGE_OVERFLOW)
     assert overflow <= 0, f"{step}: the page scrolls sideways by {overflow} px"
     found = sorted(set(raw_codes().findall(page.locator("body").inner_text())))
     assert found == [], f"{step}: raw codes on screen: {found}"
