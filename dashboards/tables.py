@@ -126,7 +126,7 @@ class MunicipalityAdoptionTable(tables.Table):
         order_by = ("name",)
         per_page = 50
         template_name = "django_tables2/table.html"
-        attrs = {"class": "data-table service-table sticky-first"}
+        attrs = {"class": "data-table service-table"}
 
     def __init__(self, data, services: list[Service], observed_codes: set[str], show: str = "", **kwargs) -> None:
         """`show`: one service's code (its columns only on screen) or SHOW_ALL (every service as icons);
@@ -183,7 +183,7 @@ class ProvinceAdoptionTable(tables.Table):
     class Meta:
         orderable = False
         template_name = "django_tables2/table.html"
-        attrs = {"class": "data-table province-table sticky-first"}
+        attrs = {"class": "data-table province-table"}
 
     def __init__(
         self, data, services: list[Service], observed_codes: set[str], total: ProvinceRow, show: str = "", **kwargs

@@ -12,20 +12,24 @@ from .models import ImportBatch, RejectedRow
 from .outcome import outcome
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+# File names, user names and durations read as one piece: they never break at a hyphen.
+NOWRAP = {"td": {"class": "nowrap"}}
+# The batch tables: compact, with headers that may wrap over their narrow number columns (layout.css).
+BATCH_TABLE = {"class": "data-table batch-table"}
 
 
 class ImportBatchTable(tables.Table):
     id = tables.Column(verbose_name="#", linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
-    file_name = tables.Column(verbose_name=_("File"), linkify=True)
+    file_name = tables.Column(verbose_name=_("File"), linkify=True, attrs=NOWRAP)
     status = tables.Column(verbose_name=_("Status"), attrs={"td": {"class": "status"}})
     rows_read = tables.Column(verbose_name=_("Rows read"), attrs=NUM)
     rows_accepted = tables.Column(verbose_name=_("Accepted"), attrs=NUM)
     rows_rejected = tables.Column(verbose_name=_("Rejected"), attrs=NUM)
     door = tables.Column(verbose_name=_("Door"))
-    uploaded_by = tables.Column(verbose_name=_("Sent by"), accessor="uploaded_by__username", default="—")
+    uploaded_by = tables.Column(verbose_name=_("Sent by"), accessor="uploaded_by__username", default="—", attrs=NOWRAP)
     created_at = tables.DateTimeColumn(verbose_name=_("Received"), format="SHORT_DATETIME_FORMAT")
-    duration = tables.Column(verbose_name=_("Duration"), orderable=False, empty_values=())
+    duration = tables.Column(verbose_name=_("Duration"), orderable=False, empty_values=(), attrs=NOWRAP)
     sha256 = tables.Column(verbose_name="SHA-256", visible=False)
     size = tables.Column(verbose_name=_("Size (bytes)"), visible=False)
     error = tables.Column(verbose_name=_("Error"), visible=False)
@@ -50,6 +54,7 @@ class ImportBatchTable(tables.Table):
         ]
         order_by = ("-created_at",)
         per_page = 50
+        attrs = BATCH_TABLE
 
     def render_status(self, record: ImportBatch):
         return render_outcome(record)
@@ -74,9 +79,9 @@ class OperatorBatchTable(tables.Table):
     """An operator's own files on their page: what happened to each, in rows."""
 
     id = tables.Column(verbose_name="#", linkify=True)
-    file_name = tables.Column(verbose_name=_("File"), linkify=True)
+    file_name = tables.Column(verbose_name=_("File"), linkify=True, attrs=NOWRAP)
     kind = tables.Column(verbose_name=_("Kind"))
-    status = tables.Column(verbose_name=_("Outcome"))
+    status = tables.Column(verbose_name=_("Outcome"), attrs={"td": {"class": "status"}})
     rows_read = tables.Column(verbose_name=_("Rows read"), attrs=NUM)
     rows_accepted = tables.Column(verbose_name=_("Imported"), attrs=NUM)
     rows_rejected = tables.Column(verbose_name=_("Rejected"), attrs=NUM)
@@ -87,6 +92,7 @@ class OperatorBatchTable(tables.Table):
         fields = ["id", "file_name", "kind", "status", "rows_read", "rows_accepted", "rows_rejected", "created_at"]
         order_by = ("-created_at",)
         empty_text = _("You have not sent any file yet.")
+        attrs = BATCH_TABLE
 
     def render_status(self, record: ImportBatch):
         return render_outcome(record)

@@ -61,9 +61,12 @@ def page(browser, live_server, reference_data, request):
     context.close()
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core violations of impact serious or critical, as readable strings."""
-    results = Axe().run(page)
+def serious_violations(page, rules: list[str] | None = None) -> list[str]:
+    """axe-core violations of impact serious or critical, as readable strings (of the given rules only)."""
+    options: dict[str, object] = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    results = Axe().run(page, options=options)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
         + "; ".join(node["target"][0] for node in violation["nodes"][:5])
