@@ -168,6 +168,7 @@ class UsageReportFilterSet(ReportFilterSet):
         label=_("Services"),
         choices=UsageService.choices,
         field_name="service",
+        distinct=False,  # one fact per value: nothing to deduplicate
         help_text=_("regix, seos or both (the default)."),
     )
     by = BreakdownFilter(
@@ -181,6 +182,7 @@ class UsageReportFilterSet(ReportFilterSet):
         queryset=Register.objects.all(),
         to_field_name="code",
         field_name="query_type__register__code",
+        distinct=False,  # one fact per value: nothing to deduplicate
         help_text=_("Only these RegiX registers (codes); SEOS rows are then left out."),
     )
     query_type = CodesFilter(
@@ -188,6 +190,7 @@ class UsageReportFilterSet(ReportFilterSet):
         queryset=QueryType.objects.all(),
         to_field_name="operation",
         field_name="query_type__operation",
+        distinct=False,  # one fact per value: nothing to deduplicate
         help_text=_("Only these RegiX query types (full operation names); SEOS rows are then left out."),
     )
 
@@ -225,6 +228,7 @@ class AdoptionMatrixFilterSet(ReportFilterSet):
         queryset=Service.objects.all(),
         to_field_name="code",
         field_name="service__code",
+        distinct=False,  # one fact per value: nothing to deduplicate
         help_text=_("Service codes, e.g. regix; repeat for several."),
     )
     stage = django_filters.MultipleChoiceFilter(
