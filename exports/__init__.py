@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ loads on first use
     from .formats import PERCENT
     from .sources import ExportSource, QueryExport, TableExport
 
-__all__ = ["ExportSource", "QueryExport", "TableExport", "register"]
+__all__ = ["PERCENT", "ExportSource", "QueryExport", "TableExport", "register"]
 
 
 def __getattr__(name: str) -> Any:
