@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Province
 
 from .choices import Verification
-from .models import Adoption, Service, Stage, stale_cutoff
+from .models import Adoption, AdoptionQuerySet, Service, Stage, stale_cutoff
 
 
 def stage_code_choices() -> list[tuple[str, str]]:
@@ -39,7 +39,7 @@ def _service_filter() -> django_filters.ModelChoiceFilter:
     )
 
 
-class AdoptionFilterSet(django_filters.FilterSet):
+class AdoptionFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types: its classes are Any
     q = django_filters.CharFilter(label=_("Municipality"), method="search")
     province = _province_filter()
     service = _service_filter()
@@ -56,7 +56,7 @@ class AdoptionFilterSet(django_filters.FilterSet):
         model = Adoption
         fields = ["q", "province", "service", "stage", "adopted", "verification", "stale"]
 
-    def search(self, queryset, name: str, value: str):
+    def search(self, queryset: AdoptionQuerySet, name: str, value: str) -> AdoptionQuerySet:
         value = value.strip()
         if not value:
             return queryset
@@ -66,14 +66,14 @@ class AdoptionFilterSet(django_filters.FilterSet):
             | Q(municipality__code__iexact=value)
         )
 
-    def filter_stale(self, queryset, name: str, value: bool):
+    def filter_stale(self, queryset: AdoptionQuerySet, name: str, value: bool) -> AdoptionQuerySet:
         cutoff = stale_cutoff()
         return (
             queryset.filter(last_confirmed_at__lt=cutoff) if value else queryset.filter(last_confirmed_at__gte=cutoff)
         )
 
 
-class PendingAdoptionFilterSet(django_filters.FilterSet):
+class PendingAdoptionFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types: its classes are Any
     """The pending-verification API's filters: the same province and service as the declarations list
     (verification, stage and staleness would be meaningless on a queue of unverified declarations)."""
 

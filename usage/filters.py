@@ -9,7 +9,7 @@ from .choices import Door, Kind, Status
 from .models import ImportBatch
 
 
-class ImportBatchFilterSet(django_filters.FilterSet):
+class ImportBatchFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types: its classes are Any
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("Any kind"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
     door = django_filters.ChoiceFilter(label=_("Door"), choices=Door.choices, empty_label=_("Any door"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
@@ -16,6 +17,10 @@ from kombu import Exchange, Queue
 from core import embedded_db
 
 from .env import env, postgres_database, strict_bool
+
+# Django's generic classes (ModelForm[M], FormView[F], ModelAdmin[M]) take their type parameters at
+# runtime too, as the strict type checking asks (pyproject.toml [tool.mypy]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env.str("EGOV_VAR_DIR", default=str(BASE_DIR / "var")))
