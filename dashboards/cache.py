@@ -64,14 +64,15 @@ def data_version() -> str:
     return data_state().version
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], T], version: str | None = None) -> T:
-    """`compute()` once per (name, parts, language, data version), for DASHBOARD_CACHE_SECONDS."""
+def cached(name: str, parts: tuple, compute: Callable[[], T], version: str | None = None, refresh: bool = False) -> T:
+    """`compute()` once per (name, parts, language, data version), for DASHBOARD_CACHE_SECONDS;
+    `refresh` computes and keeps it again (the warm task: an entry may be close to expiry)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     raw = repr((name, parts, get_language(), version or data_version()))
     key = "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
+    value = None if refresh else cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)

@@ -81,7 +81,13 @@ def observed_sets(service_code: str, days: list[date]) -> list[set[int]]:
     for window in windows:
         months |= Q(month__gte=window.first_month, month__lte=window.last_month)
     annotations = {f"w{i}": Max("last_day", filter=window.rollup_condition()) for i, window in enumerate(windows)}
-    rows = rollup.objects.filter(months, first_day__isnull=False).values("municipality_id").annotate(**annotations)
+    # order_by(): without it the rollups' Meta.ordering joins the municipalities and query types in.
+    rows = (
+        rollup.objects.filter(months, first_day__isnull=False)
+        .order_by()
+        .values("municipality_id")
+        .annotate(**annotations)
+    )
     result: list[set[int]] = [set() for _ in days]
     for row in rows:
         for i in range(len(days)):

@@ -112,9 +112,13 @@ class DashboardMixin(LoginRequiredMixin):
         patch_cache_control(response, private=True, no_cache=True)
         return response
 
+    def cache_version(self) -> str | None:
+        """The data version the cache keys hold; without the cache, None (and no query for it)."""
+        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else None
+
     def map_version(self) -> str:
-        """The data version in a map file's address; without the cache, none (and no query for it)."""
-        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else "uncached"
+        """The data version in a map file's address."""
+        return self.cache_version() or "uncached"
 
     def data_state(self) -> DataState:
         if not hasattr(self, "_data_state"):

@@ -16,8 +16,9 @@ from dashboards.exports import DashboardExport
 from municipalities.models import Province
 
 from .forms import IndexFilterForm
-from .index import NoIndexMethod, index_on
+from .index import NoIndexMethod
 from .peers import ranked_rows
+from .served import served_index
 from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress
 from .views import filter_ranked
@@ -40,7 +41,7 @@ class IndexExport(DashboardExport):
     def result(self) -> Any:
         value = self.params.get("method", "")
         try:
-            return index_on(self.as_of, int(value) if str(value).isdigit() else None)
+            return served_index(self.as_of, int(value) if str(value).isdigit() else None)
         except NoIndexMethod as error:
             raise Http404(str(error)) from error
 

@@ -32,7 +32,7 @@ from adoption.choices import ChangeKind, ServiceCode, Verification
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, observed_sets
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
-from municipalities.models import Municipality
+from municipalities.models import LocalizedNameMixin, Municipality, localized_name, uses_english
 
 from .choices import band_of
 from .models import IndexMethod
@@ -224,6 +224,46 @@ def mean(values: list[Decimal]) -> Decimal:
     return tenth(sum(values, Decimal(0)) / len(values)) if values else Decimal(0)
 
 
+@dataclass(frozen=True)
+class Area(LocalizedNameMixin):
+    """A province as the index reads it."""
+
+    code: str
+    name_bg: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Place(LocalizedNameMixin):
+    """A municipality as the index and the targets read it: plain values from one query, no model
+    instances (building 265 of them, with their provinces, cost more than the rest of the formula)."""
+
+    id: int
+    code: str
+    name_bg: str
+    name_en: str
+    population: int
+    province: Area
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"code": self.code})
+
+
+def places() -> list[Place]:
+    """Every municipality in the index's order (by Bulgarian name), with its province: one query."""
+    rows = Municipality.objects.order_by("name_bg", "code").values_list(
+        "id", "code", "name_bg", "name_en", "population", "province__code", "province__name_bg", "province__name_en"
+    )
+    provinces: dict[str, Area] = {}
+    result = []
+    for pk, code, name_bg, name_en, population, province_code, province_bg, province_en in rows:
+        province = provinces.get(province_code)
+        if province is None:
+            province = provinces[province_code] = Area(province_code, province_bg, province_en)
+        result.append(Place(pk, code, name_bg, name_en, population, province))
+    return result
+
+
 @dataclass
 class IndexInputs:
     """Everything the index needs for a set of dates, read once."""
@@ -231,7 +271,7 @@ class IndexInputs:
     weights: Weights | None  # None: facts only (targets need no weights)
     services: list[Service]
     history: VerifiedHistory
-    municipalities: list[Municipality]
+    municipalities: list[Place]
     observed: dict[str, dict[date, set[int] | None]]  # None: no usage reports cover that window
 
 
@@ -246,11 +286,7 @@ def load_inputs(days: list[date], method: int | Weights | None = None) -> IndexI
 def load_facts(days: list[date]) -> IndexInputs:
     """Services, the verified history, the municipalities and observed use on each of `days`."""
     services = all_services()
-    municipalities = list(
-        Municipality.objects.select_related("province")
-        .only("code", "name_bg", "name_en", "population", "province__code", "province__name_bg", "province__name_en")
-        .order_by("name_bg", "code")
-    )
+    municipalities = places()
     unique_days = sorted(set(days))
     observed = {
         code: {day: seen or None for day, seen in zip(unique_days, observed_sets(code, unique_days), strict=True)}
@@ -260,11 +296,14 @@ def load_facts(days: list[date]) -> IndexInputs:
     return IndexInputs(None, services, history, municipalities, observed)
 
 
-def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, day: date, cache: dict) -> ServiceScore:
-    """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared."""
+def _service_score(
+    inputs: IndexInputs, municipality_id: int, service: Service, seen: set[int] | None, day: date, cache: dict
+) -> ServiceScore:
+    """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared.
+
+    `seen`: who used the service in the window ending `day`; None when no usage report covers it."""
     stage = inputs.history.stage_on(municipality_id, service.code, day)
-    seen = inputs.observed.get(service.code)
-    observed = None if seen is None or seen[day] is None else municipality_id in seen[day]
+    observed = None if seen is None else municipality_id in seen
     key = (service.code, stage.id if stage else None, observed)
     score = cache.get(key)
     if score is None:
@@ -319,26 +358,41 @@ def worked_example(weights: Weights, services: list[Service]) -> WorkedExample:
 
 
 def compute(inputs: IndexInputs, day: date) -> IndexTable:
-    """The index table on one day from loaded inputs (no queries)."""
+    """The index table on one day from loaded inputs (no queries).
+
+    Municipalities share cells, and many share the same set of cells (the same stages and use), so
+    the formula runs once per distinct set; names are picked in the active language read once.
+    """
     weighted = [s for s in inputs.services if s.code in inputs.weights.services]
     total = inputs.weights.total_weight
     url, placeholder = detail_url_template()
+    english = uses_english()
     cells: dict = {}
+    indices: dict[tuple[int, ...], Decimal] = {}
     rows = []
+    columns = []  # each weighted service with who used it in the window (None: no report covers it)
+    for service in weighted:
+        observed = inputs.observed.get(service.code)
+        columns.append((service, None if observed is None else observed[day]))
     for m in inputs.municipalities:
-        scores = {s.code: _service_score(inputs, m.id, s, day, cells) for s in weighted}
+        scores = {s.code: _service_score(inputs, m.id, s, seen, day, cells) for s, seen in columns}
+        key = tuple(map(id, scores.values()))  # cells are shared: their identity is their content
+        index = indices.get(key)
+        if index is None:
+            index = indices[key] = index_of(list(scores.values()), total)
+        province = m.province
         rows.append(
             IndexRow(
                 id=m.id,
                 code=m.code,
-                name=m.name,
+                name=localized_name(m.name_bg, m.name_en, english),
                 name_bg=m.name_bg,
-                province_code=m.province.code,
-                province=m.province.name,
+                province_code=province.code,
+                province=localized_name(province.name_bg, province.name_en, english),
                 population=m.population,
                 population_band=population_band(m.population),
                 href=url.replace(placeholder, m.code),
-                index=index_of(list(scores.values()), total),
+                index=index,
                 services=scores,
             )
         )

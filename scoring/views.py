@@ -22,11 +22,12 @@ from dashboards.views import DashboardMixin
 from municipalities.models import Municipality, Province
 
 from .forms import IndexFilterForm, MethodForm, TargetForm
-from .index import NoIndexMethod, index_on, load_method, worked_example
+from .index import NoIndexMethod, load_method, worked_example
 from .maps import map_by_band
 from .models import IndexMethod, Target, scoring_version
 from .panels import municipality_panel, overview_panel
 from .peers import RankedRow, ranked_rows
+from .served import served_index
 from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress, targets_queryset
 
@@ -113,9 +114,7 @@ class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
         if not hasattr(self, "_index"):
             version = method_version(self.request)
             try:
-                self._index = self.cached(
-                    "scoring_index", lambda: index_on(self.as_of, version), version, scoring_version()
-                )
+                self._index = served_index(self.as_of, version, self.cache_version())
             except NoIndexMethod as error:
                 raise Http404(str(error)) from error
         return self._index
@@ -231,7 +230,10 @@ class OverviewPanelView(FragmentMixin, DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stamp = scoring_version()
-        context.update(overview_panel(self.request.user, self.as_of, lambda name, f: self.cached(name, f, stamp)))
+        cached = self.cached
+        context.update(
+            overview_panel(self.request.user, self.as_of, lambda name, f: cached(name, f, stamp), self.cache_version())
+        )
         return context
 
 

@@ -17,9 +17,10 @@ from dashboards.forms import AsOfForm
 from municipalities.models import Municipality
 
 from ..forms import IndexFilterForm
-from ..index import NoIndexMethod, index_on
+from ..index import NoIndexMethod
 from ..models import IndexMethod
 from ..peers import ranked_rows
+from ..served import served_index
 from ..targets import targets_progress
 from ..views import filter_ranked
 from .serializers import AreaIndexSerializer, IndexRowSerializer, MethodSerializer, TargetProgressSerializer
@@ -51,7 +52,7 @@ def method_from(request) -> int | None:
 
 def index_for(request):
     try:
-        return index_on(as_of_from(request), method_from(request))
+        return served_index(as_of_from(request), method_from(request))
     except NoIndexMethod as error:
         raise Http404(str(error)) from error
 
