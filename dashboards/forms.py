@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import field_of
 
 if TYPE_CHECKING:
     from adoption.models import Service
@@ -99,18 +101,23 @@ class MunicipalityFilterForm(forms.Form):
         from municipalities.choices import PopulationBand
 
         super().__init__(*args, **kwargs)
-        self.choice_field("province").choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
-        self.choice_field("population_band").choices = [("", _("Any population")), *PopulationBand.choices]
-        self.choice_field("service").choices = [("", _("Choose a service")), *((s.code, s.name) for s in services)]
+        field_of(self, "province", forms.ChoiceField).choices = [
+            ("", _("All provinces")),
+            *((p.code, p.name) for p in provinces),
+        ]
+        field_of(self, "population_band", forms.ChoiceField).choices = [
+            ("", _("Any population")),
+            *PopulationBand.choices,
+        ]
+        field_of(self, "service", forms.ChoiceField).choices = [
+            ("", _("Choose a service")),
+            *((s.code, s.name) for s in services),
+        ]
         # Stage codes repeat across services ("suspended"): grouped per service, checked in clean().
-        self.choice_field("stage").choices = [("", _("Any stage"))] + [
+        field_of(self, "stage", forms.ChoiceField).choices = [("", _("Any stage"))] + [
             (service.name, [(stage.code, stage.name) for stage in service.stages.all()]) for service in services
         ]
         self.services = {s.code: s for s in services}
-
-    def choice_field(self, name: str) -> forms.ChoiceField:
-        """A field declared above as a ChoiceField (`self.fields` is typed as any Field)."""
-        return cast(forms.ChoiceField, self.fields[name])
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -127,7 +127,7 @@ class VerifiedHistory:
         self.stages = {stage.id: stage for s in services for stage in s.stages.all()}
         codes = {s.id: s.code for s in services}
         rows = counting_entries(day).values_list("municipality_id", "service_id", "effective_date", "id", "to_stage_id")
-        self.entries: dict[tuple[int, str], list[tuple[date, int, int]]] = defaultdict(list)
+        self.entries: dict[tuple[int, str | None], list[tuple[date, int, int]]] = defaultdict(list)
         for municipality_id, service_id, effective, entry_id, stage_id in rows:
             self.entries[(municipality_id, codes.get(service_id))].append((effective, entry_id, stage_id))
         for entries in self.entries.values():
@@ -264,15 +264,24 @@ def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, 
     """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared."""
     stage = inputs.history.stage_on(municipality_id, service.code, day)
     seen = inputs.observed.get(service.code)
-    observed = None if seen is None or seen[day] is None else municipality_id in seen[day]
+    seen_on = None if seen is None else seen[day]
+    observed = None if seen_on is None else municipality_id in seen_on
     key = (service.code, stage.id if stage else None, observed)
     score = cache.get(key)
     if score is None:
-        weight, unobserved = inputs.weights.services[service.code]
-        worth = inputs.weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
+        weights = _weights(inputs)
+        weight, unobserved = weights.services[service.code]
+        worth = weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
         factor = unobserved if observed is False else ONE
         score = cache[key] = ServiceScore(service.code, stage, observed, worth, factor, weight)
     return score
+
+
+def _weights(inputs: IndexInputs) -> Weights:
+    """The method's weights, which the index needs (load_inputs reads them, load_facts does not)."""
+    if inputs.weights is None:
+        raise ValueError("The index needs a method's weights: read the inputs with load_inputs().")
+    return inputs.weights
 
 
 def detail_url_template() -> tuple[str, str]:
@@ -320,8 +329,9 @@ def worked_example(weights: Weights, services: list[Service]) -> WorkedExample:
 
 def compute(inputs: IndexInputs, day: date) -> IndexTable:
     """The index table on one day from loaded inputs (no queries)."""
-    weighted = [s for s in inputs.services if s.code in inputs.weights.services]
-    total = inputs.weights.total_weight
+    weights = _weights(inputs)
+    weighted = [s for s in inputs.services if s.code in weights.services]
+    total = weights.total_weight
     url, placeholder = detail_url_template()
     cells: dict = {}
     rows = []
@@ -354,12 +364,12 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     )
     return IndexTable(
         as_of=day,
-        method_version=inputs.weights.version,
+        method_version=weights.version,
         services=weighted,
         rows=rows,
         provinces=provinces,
         national=AreaIndex("", _("Bulgaria"), len(rows), mean([r.index for r in rows])),
-        unweighted=[s.name for s in inputs.services if s.code not in inputs.weights.services],
+        unweighted=[s.name for s in inputs.services if s.code not in weights.services],
     )
 
 
