@@ -32,13 +32,13 @@ class IndexFilterForm(forms.Form):
 
     def __init__(self, *args, provinces=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        province, band = field_of(self, "province", forms.ChoiceField), field_of(self, "band", forms.ChoiceField)
-        province.choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
-        field_of(self, "population_band", forms.ChoiceField).choices = [
-            ("", _("Any population")),
-            *PopulationBand.choices,
-        ]
-        band.choices = [("", _("Any band")), *Band.choices]
+        choices = {
+            "province": [("", _("All provinces")), *((p.code, p.name) for p in provinces)],
+            "population_band": [("", _("Any population")), *PopulationBand.choices],
+            "band": [("", _("Any band")), *Band.choices],
+        }
+        for name, options in choices.items():
+            field_of(self, name, forms.ChoiceField).choices = options
 
     def clean_peers_of(self) -> str:
         return (self.cleaned_data.get("peers_of") or "").strip().upper()
