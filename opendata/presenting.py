@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -26,9 +27,9 @@ def english() -> bool:
     return (get_language() or "bg").startswith("en")
 
 
-def label(item: dict, prefix: str = "") -> str:
+def label(item: dict[str, Any], prefix: str = "") -> str:
     """The name in the visitor's language (`name_en` / `name_bg`, or `<prefix>name_…`)."""
-    return item.get(f"{prefix}name_en") if english() and item.get(f"{prefix}name_en") else item[f"{prefix}name_bg"]
+    return item[f"{prefix}name_en"] if english() and item.get(f"{prefix}name_en") else item[f"{prefix}name_bg"]
 
 
 def iso(text: str | None) -> date | None:
@@ -137,7 +138,7 @@ def adoption_map(edition_slug: str, national: dict, municipalities: list[dict]) 
             figures=(number_format(m["population"], force_grouping=True),),
         )
     title = _("Declared adoption of RegiX and SEOS on %(date)s (verified declarations)") % {
-        "date": date_format(iso(national["as_of"]), "SHORT_DATE_FORMAT")
+        "date": date_format(date.fromisoformat(national["as_of"]), "SHORT_DATE_FORMAT")
     }
     return national_map(str(title), rows, values, categories, (str(_("Population")),))
 
@@ -155,7 +156,7 @@ def trend_chart(national: dict, catalogue: Catalogue, csv_url: str) -> Chart:
         title=str(_("Municipalities adopting each service, month by month since 2016")),
         x_title=str(_("Month")),
         y_title=str(_("Municipalities")),
-        x=[iso(m) for m in trend["months"]],
+        x=[date.fromisoformat(m) for m in trend["months"]],
         series=series,
         csv_url=csv_url,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ BAND_FLOORS: list[tuple[float, str]] = [(70, Band.HIGH), (40, Band.MIDDLE), (0, 
 BAND_FILLS = {Band.LOW: 5, Band.MIDDLE: 3, Band.HIGH: 6}
 
 
-def band_of(index: float) -> str:
+def band_of(index: float | Decimal) -> str:
     for floor, band in BAND_FLOORS:
         if index >= floor:
             return band

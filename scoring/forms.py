@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import field_of
 from dashboards.snapshots import USAGE_ROLLUPS
 from municipalities.choices import PopulationBand
 
@@ -31,9 +32,13 @@ class IndexFilterForm(forms.Form):
 
     def __init__(self, *args, provinces=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
-        self.fields["population_band"].choices = [("", _("Any population")), *PopulationBand.choices]
-        self.fields["band"].choices = [("", _("Any band")), *Band.choices]
+        choices = {
+            "province": [("", _("All provinces")), *((p.code, p.name) for p in provinces)],
+            "population_band": [("", _("Any population")), *PopulationBand.choices],
+            "band": [("", _("Any band")), *Band.choices],
+        }
+        for name, options in choices.items():
+            field_of(self, name, forms.ChoiceField).choices = options
 
     def clean_peers_of(self) -> str:
         return (self.cleaned_data.get("peers_of") or "").strip().upper()

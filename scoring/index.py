@@ -127,7 +127,7 @@ class VerifiedHistory:
         self.stages = {stage.id: stage for s in services for stage in s.stages.all()}
         codes = {s.id: s.code for s in services}
         rows = counting_entries(day).values_list("municipality_id", "service_id", "effective_date", "id", "to_stage_id")
-        self.entries: dict[tuple[int, str], list[tuple[date, int, int]]] = defaultdict(list)
+        self.entries: dict[tuple[int, str | None], list[tuple[date, int, int]]] = defaultdict(list)
         for municipality_id, service_id, effective, entry_id, stage_id in rows:
             self.entries[(municipality_id, codes.get(service_id))].append((effective, entry_id, stage_id))
         for entries in self.entries.values():
@@ -307,11 +307,19 @@ def _service_score(
     key = (service.code, stage.id if stage else None, observed)
     score = cache.get(key)
     if score is None:
-        weight, unobserved = inputs.weights.services[service.code]
-        worth = inputs.weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
+        weights = _weights(inputs)
+        weight, unobserved = weights.services[service.code]
+        worth = weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
         factor = unobserved if observed is False else ONE
         score = cache[key] = ServiceScore(service.code, stage, observed, worth, factor, weight)
     return score
+
+
+def _weights(inputs: IndexInputs) -> Weights:
+    """The method's weights, which the index needs (load_inputs reads them, load_facts does not)."""
+    if inputs.weights is None:
+        raise ValueError("The index needs a method's weights: read the inputs with load_inputs().")
+    return inputs.weights
 
 
 def detail_url_template() -> tuple[str, str]:
@@ -363,8 +371,9 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     Municipalities share cells, and many share the same set of cells (the same stages and use), so
     the formula runs once per distinct set; names are picked in the active language read once.
     """
-    weighted = [s for s in inputs.services if s.code in inputs.weights.services]
-    total = inputs.weights.total_weight
+    weights = _weights(inputs)
+    weighted = [s for s in inputs.services if s.code in weights.services]
+    total = weights.total_weight
     url, placeholder = detail_url_template()
     english = uses_english()
     cells: dict = {}
@@ -408,12 +417,12 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     )
     return IndexTable(
         as_of=day,
-        method_version=inputs.weights.version,
+        method_version=weights.version,
         services=weighted,
         rows=rows,
         provinces=provinces,
         national=AreaIndex("", _("Bulgaria"), len(rows), mean([r.index for r in rows])),
-        unweighted=[s.name for s in inputs.services if s.code not in inputs.weights.services],
+        unweighted=[s.name for s in inputs.services if s.code not in weights.services],
     )
 
 

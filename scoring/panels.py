@@ -44,6 +44,8 @@ def municipality_panel(user, municipality, as_of: date) -> dict:
     except NoIndexMethod:
         return context
     row = table.row(municipality.code)
+    if row is None:  # every municipality has a row; one added since has none yet
+        return context
     peers = peer_table(table)[municipality.code]
     progress = targets_progress(as_of)
     context.update(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -211,6 +211,7 @@ class FragmentMixin:
     """`?fragment=1`: only the panel (the page that includes it loads it after drawing itself);
     without it, the panel as a page of its own (the link for browsers without JavaScript)."""
 
+    request: HttpRequest  # set by the view it is mixed into
     fragment_template = ""
     page_template = ""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from typing import Any
 
 from rest_framework import serializers
 
@@ -23,7 +24,7 @@ def _field(name: str, hint) -> serializers.Field:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         nullable = type(None) in typing.get_args(hint)
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    options = {"help_text": schema.FIELD_HELP[name], **({"allow_null": True} if nullable else {})}
+    options: dict[str, Any] = {"help_text": schema.FIELD_HELP[name], **({"allow_null": True} if nullable else {})}
     origin = typing.get_origin(hint)
     if origin is list:
         (item,) = typing.get_args(hint)
