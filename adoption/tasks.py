@@ -7,7 +7,7 @@ from celery import shared_task
 from .reminders import send_reminders
 
 
-@shared_task(name="adoption.tasks.send_stale_reminders", time_limit=15 * 60, soft_time_limit=14 * 60)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="adoption.tasks.send_stale_reminders", time_limit=15 * 60, soft_time_limit=14 * 60)
 def send_stale_reminders() -> dict[str, int | list[str]]:
     """Weekly (CELERY_BEAT_SCHEDULE): remind officers of stale or rejected declarations."""
     result = send_reminders()

@@ -27,7 +27,7 @@ def warm_after_change(sender: type[AdoptionChange], created: bool, **kwargs: Any
         transaction.on_commit(tasks.schedule)
 
 
-@task_success.connect(dispatch_uid="dashboards-warm-after-import")  # type: ignore[untyped-decorator]  # celery ships no types
+@task_success.connect(dispatch_uid="dashboards-warm-after-import")
 def warm_after_import(sender: object = None, result: object = None, **kwargs: Any) -> None:
     if getattr(sender, "name", None) == IMPORT_TASK and result is not None:
         tasks.schedule()

@@ -11,7 +11,7 @@ from . import warm
 QUEUED_FLAG = "dashboards:warm-queued"
 
 
-@shared_task(name="dashboards.tasks.warm_dashboards", time_limit=10 * 60, soft_time_limit=9 * 60)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="dashboards.tasks.warm_dashboards", time_limit=10 * 60, soft_time_limit=9 * 60)
 def warm_dashboards() -> int:
     cache.delete(QUEUED_FLAG)  # changes from now on queue another warming
     return warm.warm()

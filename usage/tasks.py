@@ -19,23 +19,23 @@ TASK_OPTIONS: dict[str, Any] = {
 }
 
 
-@shared_task(name="usage.tasks.ingest_batch", **TASK_OPTIONS)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="usage.tasks.ingest_batch", **TASK_OPTIONS)
 def ingest_batch(batch_id: int) -> dict[str, Any] | None:
     result = services.process(batch_id)
     return None if result is None else asdict(result)
 
 
-@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def scan_inbox() -> list[int]:
     return services.scan_inbox()
 
 
-@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
 def requeue_batches() -> int:
     return services.requeue_batches()
 
 
-@shared_task(name="usage.tasks.create_partitions", time_limit=10 * 60, soft_time_limit=9 * 60)  # type: ignore[untyped-decorator]  # celery ships no types
+@shared_task(name="usage.tasks.create_partitions", time_limit=10 * 60, soft_time_limit=9 * 60)
 def create_partitions() -> list[str]:
     """The daily facts' monthly partitions ahead of time (see usage/partitions.py)."""
     from django.utils import timezone
