@@ -5,8 +5,7 @@ The page is cut at each place of the token and each piece is compressed once, on
 deflate blocks that end flushed to a byte boundary (the last one finished). A deflate stream may be
 made of such pieces one after another (RFC 1951: blocks are independent once the compressor's
 history is reset), so a response compresses only its token and joins the pieces; the gzip trailer's
-CRC-32 runs over the plain bytes (fast, no compression). Compressing 100 kB of HTML costs about
-3 ms of CPU per response; this costs a few hundredths of that.
+CRC-32 runs over the plain bytes (fast, no compression). See docs/open-data.md, "Speed".
 
 BREACH: the token is compressed alone, so its compressed length says nothing about the rest of the
 page, and each response gets the random-length padding of Django's GZipMiddleware (Heal The
