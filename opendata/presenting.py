@@ -19,6 +19,8 @@ from adoption.choices import ServiceCode
 from dashboards.charts import Chart, Series
 from dashboards.maps import MapCategory, MapValue, NationalMap, national_map
 from municipalities.choices import PopulationBand
+from scoring.choices import Band, PeerScope, band_of
+from scoring.models import IndexMethod
 
 from .schema import CHANGE_KINDS
 
@@ -202,3 +204,37 @@ def peers(national: dict, municipality: dict, catalogue: Catalogue) -> dict:
             }
         )
     return {"label": band_label(band["band"]), "municipalities": band["municipalities"], "services": rows}
+
+
+def index_figure(item: dict) -> dict | None:
+    """An index (of a municipality, a province or the country) with its colour band and the method
+    version that computed it; None when the edition has none."""
+    value = item.get("index")
+    if value is None:
+        return None
+    band = band_of(value)
+    method = item["index_method"]
+    return {
+        "value": value,
+        "band": band,
+        "band_label": str(Band(band).label),
+        "method": method,
+        "method_href": IndexMethod(version=method).get_absolute_url(),
+    }
+
+
+def peer_ranks(municipality: dict) -> list[dict]:
+    """The municipality's rank by index among its peers, in the country and then in its province."""
+    ranks = {rank["scope"]: rank for rank in municipality.get("peer_ranks", [])}
+    return [{**ranks[scope], "label": str(scope.label)} for scope in PeerScope if scope in ranks]
+
+
+BADGE_LINE = 16  # px between the badge's lines of text
+
+
+def badge_lines(cells: list[dict], with_index: bool) -> dict:
+    """Where the SVG badge writes each service (a baseline per line) and how tall it is: the name,
+    the index when there is one, then one line per service."""
+    first = 58 if with_index else 38  # the name's baseline is 18, the index's 38
+    lines = [{**cell, "y": first + BADGE_LINE * i} for i, cell in enumerate(cells)]
+    return {"lines": lines, "height": (lines[-1]["y"] if lines else first) + 10}

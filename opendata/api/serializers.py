@@ -15,7 +15,12 @@ from rest_framework import serializers
 
 from .. import schema
 
-SCALARS = {str: serializers.CharField, int: serializers.IntegerField, bool: serializers.BooleanField}
+SCALARS = {
+    str: serializers.CharField,
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    bool: serializers.BooleanField,
+}
 _made: dict[type, type[serializers.Serializer]] = {}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -81,8 +80,8 @@ class _EditionFigures(OpenViewSet, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer([row.payload for row in page], many=True).data)
 
     def retrieve(self, request, edition_slug=None, code=None):
-        row = get_object_or_404(self.get_queryset(), code=(code or "").upper())
-        return Response(self.get_serializer(row.payload).data)
+        edition = reading.resolve(edition_slug)
+        return Response(self.get_serializer(reading.payload(edition, self.level, (code or "").upper())).data)
 
 
 @extend_schema_view(
