@@ -1,4 +1,5 @@
-"""One FilterSet for declarations, shared by the declarations list and its CSV export."""
+"""The declarations' FilterSets: the declarations list and its CSV export, and the pending queue's
+page and API. A filter's help_text is the API's description of its query parameter."""
 
 from __future__ import annotations
 
@@ -30,12 +31,17 @@ def _province_filter() -> django_filters.ModelChoiceFilter:
         queryset=Province.objects.defer("boundary"),
         to_field_name="code",
         empty_label=_("All provinces"),
+        help_text="NSI province code, e.g. VAR: only its municipalities.",
     )
 
 
 def _service_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        label=_("Service"), queryset=Service.objects.all(), to_field_name="code", empty_label=_("All services")
+        label=_("Service"),
+        queryset=Service.objects.all(),
+        to_field_name="code",
+        empty_label=_("All services"),
+        help_text="Service code, e.g. seos or regix: only its declarations.",
     )
 
 

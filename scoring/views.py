@@ -19,14 +19,15 @@ from django_tables2.views import SingleTableMixin
 from accounts import policy
 from adoption.services import services_with_stages
 from dashboards.views import DashboardMixin
-from municipalities.models import Municipality, Province
+from municipalities.models import Municipality
 
-from .forms import IndexFilterForm, MethodForm, TargetForm
+from .filters import IndexFilterSet
+from .forms import MethodForm, TargetForm
 from .index import NoIndexMethod, load_method, worked_example
 from .maps import map_by_band
 from .models import IndexMethod, Target, scoring_version
 from .panels import municipality_panel, overview_panel
-from .peers import RankedRow, ranked_rows
+from .peers import ranked_rows
 from .served import served_index
 from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress, targets_queryset
@@ -83,24 +84,6 @@ class MethodView(TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-def filter_ranked(rows: list[RankedRow], data: dict) -> list[RankedRow]:
-    """The index table's filters; `peers_of` keeps that municipality's peer group (country or province)."""
-    if data.get("province"):
-        rows = [r for r in rows if r.province_code == data["province"]]
-    if data.get("population_band"):
-        rows = [r for r in rows if r.population_band == data["population_band"]]
-    if data.get("band"):
-        rows = [r for r in rows if r.band == data["band"]]
-    anchor = next((r for r in rows if r.code == data.get("peers_of")), None) if data.get("peers_of") else None
-    if data.get("peers_of"):
-        if anchor is None:
-            return []
-        rows = [r for r in rows if r.population_band == anchor.population_band]
-        if data.get("peer_scope") == "province":
-            rows = [r for r in rows if r.province_code == anchor.province_code]
-    return rows
-
-
 class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality's index with its band and peer ranks, the map by band and the provinces."""
 
@@ -121,14 +104,10 @@ class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
 
     def get_table(self, **kwargs):
         result = self.index_table()
-        self.filter_form = IndexFilterForm(
-            self.request.GET, provinces=Province.objects.only("code", "name_bg", "name_en")
-        )
-        rows = ranked_rows(result)
-        if self.filter_form.is_valid():
-            rows = filter_ranked(rows, self.filter_form.cleaned_data)
-        self.rows = rows
-        table = IndexTable(rows, services=result.services)
+        filterset = IndexFilterSet(self.request.GET, rows=ranked_rows(result))
+        self.filter_form = filterset.form
+        self.rows = filterset.qs
+        table = IndexTable(self.rows, services=result.services)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 

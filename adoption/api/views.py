@@ -24,7 +24,6 @@ from adoption import services
 from adoption.filters import PendingAdoptionFilterSet
 from adoption.models import Adoption, AdoptionChange, AdoptionQuerySet, MunicipalityContact, Service, Stage
 from adoption.services import ServiceStatus
-from municipalities.api.views import MUNICIPALITY_FILTERS
 from municipalities.filters import MunicipalityFilterSet
 from municipalities.models import Municipality
 
@@ -74,9 +73,7 @@ class MunicipalityAdoption:
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Declared adoption of the municipalities the user may see", parameters=MUNICIPALITY_FILTERS
-    ),
+    list=extend_schema(summary="Declared adoption of the municipalities the user may see"),
     retrieve=extend_schema(
         summary="One municipality's declared adoption, contacts and history", parameters=[MUNICIPALITY_CODE]
     ),
@@ -219,10 +216,6 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         description="The ministry's queue, as on the pending page: every unverified declaration, oldest first "
         "(by set_at). Verifying or rejecting one through POST /api/adoption/{code}/verify/ removes it. "
         "Ministry staff and administrators only; everybody else gets 403.",
-        parameters=[
-            OpenApiParameter("province", str, description="NSI province code, e.g. VAR: only its municipalities."),
-            OpenApiParameter("service", str, description="Service code, e.g. seos or regix: only its declarations."),
-        ],
     ),
 )
 class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Adoption]):

@@ -20,8 +20,6 @@ TAG = "open"
 EDITION = "An edition's slug, e.g. 2026-q3 or 2026-q3-v2, or 'latest' for the newest."
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description=EDITION)
 EDITION_SLUG = OpenApiParameter("edition_slug", str, OpenApiParameter.PATH, description=EDITION)
-PROVINCE = OpenApiParameter("province", str, description="Only this province (NSI code, e.g. VAR).")
-SERVICE = OpenApiParameter("service", str, description="The service that stage, adopted and observed refer to.")
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="NSI code, e.g. VAR06 or VAR.")
 
 
@@ -88,7 +86,7 @@ class _EditionFigures(OpenViewSet, viewsets.GenericViewSet):
     list=extend_schema(
         tags=[TAG],
         summary="Municipalities of an edition, with the open site's filters",
-        parameters=[EDITION_SLUG, PROVINCE, SERVICE],
+        parameters=[EDITION_SLUG],  # the filters: OpenMunicipalityFilterSet's, documented by drf-spectacular
     ),
     retrieve=extend_schema(tags=[TAG], summary="One municipality in an edition", parameters=[EDITION_SLUG, CODE]),
 )

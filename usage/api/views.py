@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import policy
 from usage import services
-from usage.choices import Door, Kind, Status
+from usage.choices import Door
 from usage.filters import ImportBatchFilterSet
 from usage.models import ImportBatch, ImportBatchQuerySet
 
@@ -37,24 +37,11 @@ class BatchPermission(permissions.BasePermission):
         return policy.can_use_batch_api(user)
 
 
-BATCH_FILTERS = [
-    OpenApiParameter("kind", str, enum=Kind.values, description="Only batches of this kind: regix or seos."),
-    OpenApiParameter(
-        "status",
-        str,
-        enum=Status.values,
-        description="Only batches in this status: pending, running, succeeded or failed.",
-    ),
-    OpenApiParameter(
-        "door", str, enum=Door.values, description="Only files that came in this way: inbox, upload, api or cli."
-    ),
-    OpenApiParameter("q", str, description="Part of the file name (any case)."),
-]
 BATCH_ID = OpenApiParameter("id", int, "path", description="Id of the import batch; 404 when the user may not see it.")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the import batches the user may see", parameters=BATCH_FILTERS),
+    list=extend_schema(summary="List the import batches the user may see"),
     retrieve=extend_schema(summary="One import batch: status and counts", parameters=[BATCH_ID]),
 )
 class UsageFileViewSet(
