@@ -9,7 +9,7 @@ import exports
 from accounts import policy
 
 from .filters import AdoptionFilterSet
-from .models import Adoption
+from .models import Adoption, AdoptionQuerySet
 from .tables import AdoptionTable
 
 
@@ -26,7 +26,7 @@ class AdoptionListExport(exports.TableExport):
         if not policy.can_view_declarations(self.user):
             raise PermissionDenied
 
-    def get_queryset(self):
+    def get_queryset(self) -> AdoptionQuerySet:
         return (
             Adoption.objects.visible_to(self.user)
             .select_related("municipality", "municipality__province", "service", "stage")

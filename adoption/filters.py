@@ -1,4 +1,5 @@
-"""One FilterSet for declarations, shared by the declarations list and its CSV export."""
+"""The declarations' FilterSets: the declarations list and its CSV export, and the pending queue's
+page and API. A filter's help_text is the API's description of its query parameter."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Province
 
 from .choices import Verification
-from .models import Adoption, Service, Stage, stale_cutoff
+from .models import Adoption, AdoptionQuerySet, Service, Stage, stale_cutoff
 
 
 def stage_code_choices() -> list[tuple[str, str]]:
@@ -30,16 +31,21 @@ def _province_filter() -> django_filters.ModelChoiceFilter:
         queryset=Province.objects.defer("boundary"),
         to_field_name="code",
         empty_label=_("All provinces"),
+        help_text="NSI province code, e.g. VAR: only its municipalities.",
     )
 
 
 def _service_filter() -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        label=_("Service"), queryset=Service.objects.all(), to_field_name="code", empty_label=_("All services")
+        label=_("Service"),
+        queryset=Service.objects.all(),
+        to_field_name="code",
+        empty_label=_("All services"),
+        help_text="Service code, e.g. seos or regix: only its declarations.",
     )
 
 
-class AdoptionFilterSet(django_filters.FilterSet):
+class AdoptionFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types: its classes are Any
     q = django_filters.CharFilter(label=_("Municipality"), method="search")
     province = _province_filter()
     service = _service_filter()
@@ -56,7 +62,7 @@ class AdoptionFilterSet(django_filters.FilterSet):
         model = Adoption
         fields = ["q", "province", "service", "stage", "adopted", "verification", "stale"]
 
-    def search(self, queryset, name: str, value: str):
+    def search(self, queryset: AdoptionQuerySet, name: str, value: str) -> AdoptionQuerySet:
         value = value.strip()
         if not value:
             return queryset
@@ -66,14 +72,14 @@ class AdoptionFilterSet(django_filters.FilterSet):
             | Q(municipality__code__iexact=value)
         )
 
-    def filter_stale(self, queryset, name: str, value: bool):
+    def filter_stale(self, queryset: AdoptionQuerySet, name: str, value: bool) -> AdoptionQuerySet:
         cutoff = stale_cutoff()
         return (
             queryset.filter(last_confirmed_at__lt=cutoff) if value else queryset.filter(last_confirmed_at__gte=cutoff)
         )
 
 
-class PendingAdoptionFilterSet(django_filters.FilterSet):
+class PendingAdoptionFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types: its classes are Any
     """The pending-verification API's filters: the same province and service as the declarations list
     (verification, stage and staleness would be meaningless on a queue of unverified declarations)."""
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import MunicipalityContact, Service, Stage
+from .models import Adoption, AdoptionQuerySet, MunicipalityContact, Service, Stage
 
 
 class StageChangeForm(forms.Form):
@@ -25,7 +27,7 @@ class StageChangeForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, service: Service, current: Stage | None = None, **kwargs):
+    def __init__(self, *args: Any, service: Service, current: Stage | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = service.stages.order_by("order", "id")  # type: ignore[attr-defined]
         self.fields["since"].initial = timezone.localdate()
@@ -52,10 +54,11 @@ class VerifyForm(forms.Form):
 
     @property
     def approve(self) -> bool:
-        return self.cleaned_data["decision"] == self.APPROVE
+        decision: str = self.cleaned_data["decision"]
+        return decision == self.APPROVE
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm[MunicipalityContact]):
     """The contact details; a field left out of the request keeps its value (PATCH semantics).
 
     The page's form always sends every field (a cleared input arrives as an empty value, which
@@ -66,18 +69,18 @@ class ContactForm(forms.ModelForm):
         model = MunicipalityContact
         fields = ["eik", "address", "responsible_person", "position", "phone", "email"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             return
         self.sent_fields = [name for name in self.fields if name in self.data]
-        data = self.data.copy()
+        data = dict(self.data.items())  # one value a field: every contact field is a single input
         for name in self.fields:
             if name not in data:
                 data[name] = getattr(self.instance, name)
         self.data = data
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         if not self.sent_fields:
             raise forms.ValidationError(_("Nothing to save: the request carried none of the contact fields."))
         return super().clean()
@@ -92,10 +95,12 @@ class QueueDecisionForm(forms.Form):
         label=_("Comment (the municipality sees it)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args: Any, queryset: AdoptionQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queryset = queryset
-        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in self._asked_ids()]
+        cast(forms.TypedMultipleChoiceField, self.fields["ids"]).choices = [
+            (str(pk), str(pk)) for pk in self._asked_ids()
+        ]
         # The first POST only chooses; the confirming POST must carry the comment.
         self.fields["comment"].required = bool(self.data.get("confirm"))
 
@@ -104,19 +109,20 @@ class QueueDecisionForm(forms.Form):
         return [int(value) for value in values if str(value).isdigit()]
 
     @property
-    def adoptions_queryset(self):
+    def adoptions_queryset(self) -> AdoptionQuerySet:
         """The asked declarations that are still waiting (another verifier may have been quicker)."""
         return self.queryset.filter(pk__in=self._asked_ids())
 
     @cached_property
-    def adoptions(self) -> list:
+    def adoptions(self) -> list[Adoption]:
         return list(self.adoptions_queryset)
 
     @property
     def approve(self) -> bool:
-        return self.cleaned_data["decision"] == VerifyForm.APPROVE
+        decision: str = self.cleaned_data["decision"]
+        return decision == VerifyForm.APPROVE
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if not self.adoptions:
             raise forms.ValidationError(_("None of the chosen declarations is waiting for verification any more."))

@@ -7,7 +7,8 @@ from which the stage on any past date is computed (see `services.stages_on`).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,13 @@ from accounts import policy
 from municipalities.models import LocalizedNameMixin, Municipality
 
 from .choices import ChangeKind, Verification
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 class Service(LocalizedNameMixin, models.Model):
@@ -83,22 +91,22 @@ class Stage(LocalizedNameMixin, models.Model):
         return self.name
 
 
-class AdoptionQuerySet(models.QuerySet):
+class AdoptionQuerySet(models.QuerySet["Adoption"]):
     """Access helpers for declarations, used by views, viewsets and tasks alike."""
 
-    def visible_to(self, user) -> AdoptionQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> AdoptionQuerySet:
         return policy.declarations_scope(user).apply(self)
 
-    def editable_by(self, user) -> AdoptionQuerySet:
+    def editable_by(self, user: User | AnonymousUser) -> AdoptionQuerySet:
         return policy.editable_scope(user).apply(self)
 
-    def verifiable_by(self, user) -> AdoptionQuerySet:
+    def verifiable_by(self, user: User | AnonymousUser) -> AdoptionQuerySet:
         """What the user may verify: for staff, everything but what they set themselves (four eyes)."""
-        if not policy.can_verify_changes(user):
+        if not user.is_authenticated or not policy.can_verify_changes(user):
             return self.none()
         return self.exclude(set_by=user)
 
-    def pending_verification_for(self, user) -> AdoptionQuerySet:
+    def pending_verification_for(self, user: User | AnonymousUser) -> AdoptionQuerySet:
         """The ministry's queue, oldest first: the pending page and the pending API list exactly this."""
         return (
             self.verifiable_by(user)
@@ -108,15 +116,15 @@ class AdoptionQuerySet(models.QuerySet):
             .order_by("set_at", "id")
         )
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")
 
-    def stale(self, now=None) -> AdoptionQuerySet:
+    def stale(self, now: datetime | None = None) -> AdoptionQuerySet:
         """Declarations nobody has confirmed for more than ADOPTION_STALE_AFTER_DAYS."""
         return self.filter(last_confirmed_at__lt=stale_cutoff(now))
 
 
-def stale_cutoff(now=None):
+def stale_cutoff(now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     return now - timedelta(days=settings.ADOPTION_STALE_AFTER_DAYS)
 
@@ -194,23 +202,25 @@ class Adoption(models.Model):
         name_en = getattr(self, "replaced_stage_en", "")
         return (name_en if english and name_en else getattr(self, "replaced_stage_bg", "")) or ""
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionDenied("Declarations are never deleted: declare a new stage instead.")
 
 
-class AdoptionChangeQuerySet(models.QuerySet):
+class AdoptionChangeQuerySet(models.QuerySet["AdoptionChange"]):
     """The history refuses bulk updates and deletes: it is append-only."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(
+        self, objs: Iterable[AdoptionChange], fields: Iterable[str], batch_size: int | None = None
+    ) -> NoReturn:
         raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionDenied("The adoption history is append-only: entries cannot be deleted.")
 
-    def visible_to(self, user) -> AdoptionChangeQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> AdoptionChangeQuerySet:
         return policy.declarations_scope(user).apply(self)
 
 
@@ -260,20 +270,20 @@ class AdoptionChange(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality} – {self.service}: {self.from_stage} → {self.to_stage} ({self.effective_date})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionDenied("The adoption history is append-only: entries cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionDenied("The adoption history is append-only: entries cannot be deleted.")
 
 
 EIK_VALIDATOR = RegexValidator(r"^(\d{9}|\d{13})$", _("An EIK (BULSTAT) has 9 or 13 digits."))
 
 
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ContactQuerySet:
+class ContactQuerySet(models.QuerySet["MunicipalityContact"]):
+    def visible_to(self, user: User | AnonymousUser) -> ContactQuerySet:
         return policy.declarations_scope(user).apply(self)
 
 

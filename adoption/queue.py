@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
@@ -11,6 +12,11 @@ from django.urls import reverse
 from . import services
 from .choices import ChangeKind
 from .models import Adoption, AdoptionChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def with_replaced_stage(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
@@ -24,7 +30,7 @@ def with_replaced_stage(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
     )
 
 
-def decide(user, adoptions: list[Adoption], approve: bool, comment: str) -> int:
+def decide(user: User | AnonymousUser, adoptions: list[Adoption], approve: bool, comment: str) -> int:
     """Verify or reject every given declaration with one comment, all or none; returns how many."""
     with transaction.atomic():
         for adoption in adoptions:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -26,7 +28,7 @@ class ReminderResult:
     municipalities: list[str] = field(default_factory=list)
 
 
-def entries_needing_attention(now=None):
+def entries_needing_attention(now: datetime | None = None) -> QuerySet[Adoption]:
     """Declarations that are stale or were rejected, with what the e-mails show."""
     return (
         Adoption.objects.filter(Q(last_confirmed_at__lt=stale_cutoff(now)) | Q(verification=Verification.REJECTED))
@@ -36,7 +38,7 @@ def entries_needing_attention(now=None):
     )
 
 
-def send_reminders(now=None) -> ReminderResult:
+def send_reminders(now: datetime | None = None) -> ReminderResult:
     """1. Group the stale or rejected declarations by municipality.
     2. E-mail each active officer (with an address) of those municipalities, in Bulgarian.
     3. E-mail active ministry staff one summary, if there is anything to report.
@@ -44,23 +46,27 @@ def send_reminders(now=None) -> ReminderResult:
     now = now or timezone.now()
     cutoff = stale_cutoff(now)
     by_municipality: dict[int, list[Adoption]] = defaultdict(list)
-    for adoption in entries_needing_attention(now):  # stale_now: for the e-mails' templates
-        adoption.stale_now = adoption.last_confirmed_at < cutoff
+    stale_ids: set[int] = set()  # the e-mails' templates mark these entries as stale
+    for adoption in entries_needing_attention(now):
+        if adoption.last_confirmed_at < cutoff:
+            stale_ids.add(adoption.pk)
         by_municipality[adoption.municipality_id].append(adoption)
     result = ReminderResult()
     if not by_municipality:
         return result
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     officers = policy.declarers(users, by_municipality.keys())
-    context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": settings.SITE_URL}
+    context = {"days": settings.ADOPTION_STALE_AFTER_DAYS, "site_url": settings.SITE_URL, "stale_ids": stale_ids}
     with translation.override("bg"):
         for officer in officers:
+            if officer.municipality_id is None:  # never: declarers() are these municipalities' officers
+                continue
             entries = by_municipality[officer.municipality_id]
             _send(officer.email, "adoption/email/officer_reminder", {**context, "user": officer, "entries": entries})
             result.officer_emails += 1
         groups = [entries for entries in by_municipality.values()]
         ministry = policy.verifiers(users)
-        summary = {**context, "groups": groups, "stale": sum(1 for g in groups for a in g if a.stale_now)}
+        summary = {**context, "groups": groups, "stale": len(stale_ids)}
         summary["rejected"] = sum(1 for g in groups for a in g if a.verification == Verification.REJECTED)
         for person in ministry:
             _send(person.email, "adoption/email/ministry_summary", {**summary, "user": person})
@@ -69,7 +75,7 @@ def send_reminders(now=None) -> ReminderResult:
     return result
 
 
-def _send(address: str, template: str, context: dict) -> None:
+def _send(address: str, template: str, context: dict[str, Any]) -> None:
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
     send_mail(subject, body, None, [address])

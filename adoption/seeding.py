@@ -6,6 +6,8 @@ missing, by code: an administrator's later renames and reorderings are never ove
 
 from __future__ import annotations
 
+from typing import Any
+
 from .choices import ServiceCode
 
 # (code, name_bg, name_en, [(stage code, name_bg, name_en, counts_as_adopted), ...])
@@ -86,8 +88,10 @@ SERVICES: list[tuple[str, str, str, list[tuple[str, str, str, bool]]]] = [
 SERVICE_CODES = [code for code, *_ in SERVICES]
 
 
-def seed_services(service_model, stage_model) -> tuple[int, int]:
-    """Create the missing services and stages; return (services created, stages created)."""
+def seed_services(service_model: Any, stage_model: Any) -> tuple[int, int]:
+    """Create the missing services and stages; return (services created, stages created).
+
+    The models are a migration's historical ones or the real ones (`manage.py seed_services`)."""
     services_created = stages_created = 0
     for position, (code, name_bg, name_en, stages) in enumerate(SERVICES, start=1):
         service, created = service_model.objects.get_or_create(

@@ -7,7 +7,8 @@ Every write goes through these functions, which check the user's rights, update 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,11 @@ from municipalities.models import Municipality
 
 from .choices import ChangeKind, Verification
 from .models import Adoption, AdoptionChange, Service, Stage
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ def _require_comment(comment: str) -> str:
 
 
 def change_stage(
-    user,
+    user: User | AnonymousUser,
     municipality: Municipality,
     service: Service,
     stage: Stage,
@@ -59,12 +65,21 @@ def change_stage(
        given and `since` is neither in the future nor before the current stage's date.
     3. Update or create the declaration (unverified again) and append a history entry.
     """
-    if not policy.can_change_declarations_of(user, municipality):
+    if not user.is_authenticated or not policy.can_change_declarations_of(user, municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     return _record_stage(user, municipality, service, stage, comment, evidence, since)
 
 
-def _record_stage(user, municipality, service, stage, comment, evidence="", since=None, now=None) -> Adoption:
+def _record_stage(
+    user: User,
+    municipality: Municipality,
+    service: Service,
+    stage: Stage,
+    comment: str,
+    evidence: str = "",
+    since: date | None = None,
+    now: datetime | None = None,
+) -> Adoption:
     comment = _require_comment(comment)
     now = now or timezone.now()
     since = since or timezone.localdate(now)
@@ -102,7 +117,9 @@ def _check_step(adoption: Adoption | None, current: Stage, stage: Stage, since: 
         raise ValidationError({"since": message})
 
 
-def _declare(adoption: Adoption, stage: Stage, since: date, evidence: str, comment: str, user, now) -> None:
+def _declare(
+    adoption: Adoption, stage: Stage, since: date, evidence: str, comment: str, user: User, now: datetime
+) -> None:
     """Overwrite the current declaration (the history keeps the old one); unverified again."""
     adoption.stage, adoption.since, adoption.evidence, adoption.comment = stage, since, evidence, comment
     adoption.set_by, adoption.set_at, adoption.last_confirmed_at = user, now, now
@@ -111,9 +128,9 @@ def _declare(adoption: Adoption, stage: Stage, since: date, evidence: str, comme
     adoption.save()
 
 
-def confirm(user, adoption: Adoption, comment: str) -> Adoption:
+def confirm(user: User | AnonymousUser, adoption: Adoption, comment: str) -> Adoption:
     """Confirm that a declaration is still current, which clears its stale flag."""
-    if not policy.can_change_declarations_of(user, adoption.municipality):
+    if not user.is_authenticated or not policy.can_change_declarations_of(user, adoption.municipality):
         raise PermissionDenied(_("You may not change the declarations of this municipality."))
     comment = _require_comment(comment)
     now = timezone.now()
@@ -124,9 +141,9 @@ def confirm(user, adoption: Adoption, comment: str) -> Adoption:
     return adoption
 
 
-def verify(user, adoption: Adoption, approve: bool, comment: str) -> Adoption:
+def verify(user: User | AnonymousUser, adoption: Adoption, approve: bool, comment: str) -> Adoption:
     """Ministry staff verify (approve) or reject a declaration, with a comment; never their own (four eyes)."""
-    if not policy.can_verify_changes(user):
+    if not user.is_authenticated or not policy.can_verify_changes(user):
         raise PermissionDenied(_("Only ministry staff verify declarations."))
     if not policy.can_verify_change(user, adoption):
         raise PermissionDenied(_("You set this stage yourself: another member of the ministry staff must verify it."))
@@ -144,7 +161,7 @@ def verify(user, adoption: Adoption, approve: bool, comment: str) -> Adoption:
     return adoption
 
 
-def _append_event(adoption: Adoption, kind: str, user, comment: str, now) -> None:
+def _append_event(adoption: Adoption, kind: str, user: User, comment: str, now: datetime) -> None:
     AdoptionChange.objects.create(
         municipality_id=adoption.municipality_id,
         service_id=adoption.service_id,
@@ -215,7 +232,9 @@ def latest_stage_changes(on: date, service: Service | str | None = None) -> Quer
     return latest_stage_entries(on, service).select_related("to_stage", "service")
 
 
-def stage_entries_on(on: date, service: Service | str | None = None) -> QuerySet[AdoptionChange, tuple]:
+def stage_entries_on(
+    on: date, service: Service | str | None = None
+) -> QuerySet[AdoptionChange, tuple[int, int, int, date]]:
     """(municipality id, service id, stage id, effective date) of the latest stage entry per pair, as
     plain tuples: building 1,600 model instances per date cost more than the query itself."""
     return latest_stage_entries(on, service).values_list(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Adoption
 
 
-class PendingAdoptionTable(tables.Table):
+class PendingAdoptionTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """The ministry's work list: what changed, on what evidence, by whom, and the two decisions.
 
     Sized to fit 1,366 px with the decisions in view; on a phone the rows become cards (CSS).
@@ -77,7 +77,7 @@ class PendingAdoptionTable(tables.Table):
         return record.service.name
 
 
-class AdoptionTable(tables.Table):
+class AdoptionTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """Every declaration the user may see; the screen and the CSV export."""
 
     municipality = tables.Column(

@@ -8,7 +8,7 @@ from .reminders import send_reminders
 
 
 @shared_task(name="adoption.tasks.send_stale_reminders", time_limit=15 * 60, soft_time_limit=14 * 60)
-def send_stale_reminders() -> dict:
+def send_stale_reminders() -> dict[str, int | list[str]]:
     """Weekly (CELERY_BEAT_SCHEDULE): remind officers of stale or rejected declarations."""
     result = send_reminders()
     return {

@@ -8,16 +8,21 @@ not see; readers who may not write (analysts) get 403; anonymous users are sent 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
+from django.views.generic.base import ContextMixin
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -29,11 +34,14 @@ from . import queue, services
 from .attention import needs_attention
 from .filters import AdoptionFilterSet, PendingAdoptionFilterSet
 from .forms import ConfirmForm, ContactForm, QueueDecisionForm, StageChangeForm, VerifyForm
-from .models import Adoption, AdoptionChange, MunicipalityContact, Service
+from .models import Adoption, AdoptionChange, AdoptionQuerySet, MunicipalityContact, Service
 from .tables import AdoptionTable, PendingAdoptionTable
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict:
+
+def municipality_section_context(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
     """What the municipality page shows of declared adoption to this user (empty if nothing)."""
     user = request.user
     if not policy.can_view_declarations_of(user, municipality):
@@ -59,17 +67,19 @@ def municipality_section_context(request: HttpRequest, municipality: Municipalit
     }
 
 
-class MunicipalityWriteMixin(LoginRequiredMixin):
+class MunicipalityWriteMixin(LoginRequiredMixin, ContextMixin):
     """Resolves the municipality in the URL: 404 if the user may not see it, 403 if not change it."""
 
     municipality: Municipality
+    user: User  # the signed-in request.user, set by dispatch
     request: HttpRequest
     # No PUT: Django's form views treat it as a POST without a body, which would blank the form.
     http_method_names: Sequence[str] = ["get", "post", "head", "options"]
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.user = request.user
         self.municipality = get_object_or_404(Municipality.objects.visible_to(request.user), code=kwargs["code"])
         if not self.has_write_permission():
             raise PermissionDenied
@@ -88,22 +98,22 @@ class MunicipalityWriteMixin(LoginRequiredMixin):
         """Opened from the officer's start page (`next=mine`): go back there afterwards."""
         return "mine" in (self.request.GET.get("next"), self.request.POST.get("next"))
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         return {**context, "municipality": self.municipality, "next": "mine" if self.back_to_start_page else ""}
 
 
-class StageChangeView(MunicipalityWriteMixin, FormView):
+class StageChangeView(MunicipalityWriteMixin, FormView[StageChangeForm]):
     """Declare a new stage of one service for a municipality."""
 
     form_class = StageChangeForm
     template_name = "adoption/stage_change_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.service = get_object_or_404(Service, code=kwargs["service"])
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         self.adoption = (
             Adoption.objects.filter(municipality=self.municipality, service=self.service)
             .select_related("stage")
@@ -112,11 +122,11 @@ class StageChangeView(MunicipalityWriteMixin, FormView):
         self.current = self.adoption.stage if self.adoption else self.service.first_stage()
         return {**super().get_form_kwargs(), "service": self.service, "current": self.current}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         return {**context, "service": self.service, "adoption": self.adoption, "current": self.current}
 
-    def form_valid(self, form):
+    def form_valid(self, form: StageChangeForm) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.change_stage(
@@ -135,24 +145,24 @@ class StageChangeView(MunicipalityWriteMixin, FormView):
         return super().form_valid(form)
 
 
-class ConfirmView(MunicipalityWriteMixin, FormView):
+class ConfirmView(MunicipalityWriteMixin, FormView[ConfirmForm]):
     """Confirm a declaration is still current (clears the stale flag). POST only."""
 
     form_class = ConfirmForm
     http_method_names = ["post"]
 
-    def form_valid(self, form):
+    def form_valid(self, form: ConfirmForm) -> HttpResponse:
         adoption = get_object_or_404(Adoption, municipality=self.municipality, service__code=self.kwargs["service"])
         services.confirm(self.request.user, adoption, form.cleaned_data["comment"])
         messages.success(self.request, _("The stage was confirmed as current."))
         return HttpResponseRedirect(self.get_success_url())
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: ConfirmForm) -> HttpResponse:
         messages.error(self.request, _("A comment is required."))
         return HttpResponseRedirect(self.get_success_url())
 
 
-class VerifyView(MunicipalityWriteMixin, FormView):
+class VerifyView(MunicipalityWriteMixin, FormView[VerifyForm]):
     """Ministry staff verify or reject a declaration with a comment. POST only."""
 
     form_class = VerifyForm
@@ -167,7 +177,7 @@ class VerifyView(MunicipalityWriteMixin, FormView):
             return reverse("adoption:pending")
         return super().get_success_url()
 
-    def form_valid(self, form):
+    def form_valid(self, form: VerifyForm) -> HttpResponse:
         adoption = get_object_or_404(Adoption, municipality=self.municipality, service__code=self.kwargs["service"])
         services.verify(self.request.user, adoption, form.approve, form.cleaned_data["comment"])
         if form.approve:
@@ -176,7 +186,7 @@ class VerifyView(MunicipalityWriteMixin, FormView):
             messages.success(self.request, _("The declaration was rejected."))
         return HttpResponseRedirect(self.get_success_url())
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: VerifyForm) -> HttpResponse:
         messages.error(self.request, _("Choose verify or reject and give a comment."))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -186,12 +196,12 @@ class MyMunicipalityView(LoginRequiredMixin, TemplateView):
 
     template_name = "adoption/my_municipality.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not policy.can_use_municipality_start_page(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         municipality = get_object_or_404(Municipality.objects.editable_by(self.request.user))
         statuses = services.statuses_for(municipality)
         contact = MunicipalityContact.objects.filter(municipality=municipality).first()
@@ -204,26 +214,26 @@ class MyMunicipalityView(LoginRequiredMixin, TemplateView):
         }
 
 
-class ContactUpdateView(MunicipalityWriteMixin, FormView):
+class ContactUpdateView(MunicipalityWriteMixin, FormView[ContactForm]):
     """The municipality's contact details, kept by its officers and ministry staff."""
 
     form_class = ContactForm
     template_name = "adoption/contact_form.html"
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         contact = MunicipalityContact.objects.filter(municipality=self.municipality).first()
         return {**super().get_form_kwargs(), "instance": contact or MunicipalityContact(municipality=self.municipality)}
 
-    def form_valid(self, form):
+    def form_valid(self, form: ContactForm) -> HttpResponse:
         contact = form.save(commit=False)
         contact.municipality = self.municipality
-        contact.updated_by = self.request.user
+        contact.updated_by = self.user
         contact.save()
         messages.success(self.request, _("The contact details were saved."))
         return super().form_valid(form)
 
 
-class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):  # type: ignore[misc]  # django-tables2 and django-filter ship no types: their classes are Any
     """Every declaration the user may see, filtered; `?_export=excel|csv|xlsx` downloads the view.
 
     Ministry staff and analysts see all municipalities, officers their own; operators 403.
@@ -233,12 +243,12 @@ class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = AdoptionFilterSet
     template_name = "adoption/adoption_list.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not policy.can_view_declarations(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> AdoptionQuerySet:
         return (
             Adoption.objects.visible_to(self.request.user)
             .select_related("municipality", "municipality__province", "service", "stage")
@@ -246,7 +256,7 @@ class AdoptionListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         )
 
 
-class PendingVerificationView(PolicyRequiredMixin, SingleTableMixin, FilterView):
+class PendingVerificationView(PolicyRequiredMixin, SingleTableMixin, FilterView):  # type: ignore[misc]  # django-tables2 and django-filter ship no types: their classes are Any
     """The ministry's work list: declarations waiting for verification, oldest first, filterable."""
 
     rule = staticmethod(policy.can_verify_changes)
@@ -255,14 +265,14 @@ class PendingVerificationView(PolicyRequiredMixin, SingleTableMixin, FilterView)
     filterset_class = PendingAdoptionFilterSet
     template_name = "adoption/pending_list.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Adoption]:
         return queue.with_replaced_stage(Adoption.objects.pending_verification_for(self.request.user))
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "queue_query": self.request.GET.urlencode()}
 
 
-class PendingDecisionView(PolicyRequiredMixin, FormView):
+class PendingDecisionView(PolicyRequiredMixin, FormView[QueueDecisionForm]):
     """Approve or reject one or several queued declarations, after one confirmation. POST only.
 
     The first POST (a row's button, or the selection with a bulk button) shows what will happen;
@@ -275,7 +285,7 @@ class PendingDecisionView(PolicyRequiredMixin, FormView):
     template_name = "adoption/pending_confirm.html"
     http_method_names = ["post"]
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         data = kwargs["data"].copy()
         decision, _sep, row = data.get("decide", "").partition(":")
@@ -290,7 +300,7 @@ class PendingDecisionView(PolicyRequiredMixin, FormView):
     def get_success_url(self) -> str:
         return queue.back_to_list(self.request.POST.get("query", ""))
 
-    def form_valid(self, form):
+    def form_valid(self, form: QueueDecisionForm) -> HttpResponse:
         if not self.request.POST.get("confirm"):
             return self.render_to_response(self.get_context_data(form=form, confirming=True))
         done = queue.decide(self.request.user, form.adoptions, form.approve, form.cleaned_data["comment"])
@@ -301,13 +311,13 @@ class PendingDecisionView(PolicyRequiredMixin, FormView):
         messages.success(self.request, text % {"count": done})
         return HttpResponseRedirect(self.get_success_url())
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: QueueDecisionForm) -> HttpResponse:
         if not self.request.POST.get("confirm") and not form.adoptions:
             messages.error(self.request, _("Choose at least one declaration first."))
             return HttpResponseRedirect(self.get_success_url())
         return self.render_to_response(self.get_context_data(form=form, confirming=True))
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = context["form"]
         return {
@@ -318,7 +328,7 @@ class PendingDecisionView(PolicyRequiredMixin, FormView):
         }
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -180,23 +180,32 @@ RAW = {
 }
 
 
-def p95(run, repeat: int) -> float:
+def samples_ms(run, repeat: int) -> list[float]:
+    """`run()` timed `repeat` times, in ms, sorted."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         run()
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+    return sorted(samples)
+
+
+def p95_of(samples: list[float]) -> float:
     return samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
+def p95(run, repeat: int) -> float:
+    return p95_of(samples_ms(run, repeat))
+
+
 def median_time(run, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return statistics.median(samples_ms(run, repeat))
+
+
+def timings(run, repeat: int) -> tuple[float, float]:
+    """The median and the p95 of `repeat` runs, in ms (bench/scoring.py)."""
+    samples = samples_ms(run, repeat)
+    return statistics.median(samples), p95_of(samples)
 
 
 PAGES = {

@@ -1,4 +1,7 @@
-"""One FilterSet per catalogue list, shared by the page, its export and the API."""
+"""One FilterSet per catalogue list, shared by the page, its export and the API.
+
+A filter's label is the page's; its help_text is the API's description of the query parameter
+(drf-spectacular reads it: no parameter is written by hand in the API views)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,16 @@ from .models import QueryType, Register
 
 
 class RegisterFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    owner = django_filters.CharFilter(label=_("Owner administration"), lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text="Part of the code, a name, the owner or the name of one of the register's query types.",
+    )
+    owner = django_filters.CharFilter(
+        label=_("Owner administration"),
+        lookup_expr="icontains",
+        help_text="Part of the owner administration's name (any case).",
+    )
 
     class Meta:
         model = Register
@@ -37,13 +48,20 @@ class RegisterFilterSet(django_filters.FilterSet):
 class QueryTypeFilterSet(django_filters.FilterSet):
     """Query types by text, register code and status (`?is_active=true|false`)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    register = django_filters.CharFilter(label=_("Register code"), field_name="register__code")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text="Part of the operation name or of the Bulgarian or English name.",
+    )
+    register = django_filters.CharFilter(
+        label=_("Register code"), field_name="register__code", help_text="Exact register code, e.g. GRAO/NBD."
+    )
     is_active = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("true", _("Active")), ("false", _("Retired"))],
         method="filter_active",
         empty_label=_("All"),
+        help_text="true: only active query types; false: only retired ones.",
     )
 
     class Meta:

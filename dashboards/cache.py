@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,14 +64,17 @@ def data_version() -> str:
     return data_state().version
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], T], version: str | None = None) -> T:
-    """`compute()` once per (name, parts, language, data version), for DASHBOARD_CACHE_SECONDS."""
+def cached(
+    name: str, parts: tuple[Any, ...], compute: Callable[[], T], version: str | None = None, refresh: bool = False
+) -> T:
+    """`compute()` once per (name, parts, language, data version), for DASHBOARD_CACHE_SECONDS;
+    `refresh` computes and keeps it again (the warm task: an entry may be close to expiry)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     raw = repr((name, parts, get_language(), version or data_version()))
     key = "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
+    value: T | None = None if refresh else cache.get(key)  # what compute() returned for this key, or nothing
     if value is None:
         value = compute()
         cache.set(key, value, seconds)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -27,7 +29,7 @@ def month_label(month: date) -> str:
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: list[int | float | None]
+    values: Sequence[int | float | None]
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Chart:
     def is_empty(self) -> bool:
         return not self.x or all(not any(s.values) for s in self.series)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """What dashboards.js draws: months travel as ISO dates so the browser formats them with Intl."""
         return {
             "kind": self.kind,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +15,26 @@ from municipalities.models import Province
 
 from .cache import cached
 from .forms import AsOfForm, MunicipalityFilterForm
-from .queries import MunicipalityFilter, filter_rows, municipality_table, province_table
+from .queries import (
+    MunicipalityFilter,
+    MunicipalityRow,
+    MunicipalityTable,
+    ProvinceRow,
+    ProvinceTable,
+    filter_rows,
+    municipality_table,
+    province_table,
+)
 from .snapshots import USAGE_ROLLUPS
 from .tables import MunicipalityAdoptionTable, ProvinceAdoptionTable
 
+if TYPE_CHECKING:  # the exports package loads its source classes lazily (a module __getattr__)
+    from exports.sources import TableExport
+else:
+    TableExport = exports.TableExport
 
-class DashboardExport(exports.TableExport):
+
+class DashboardExport(TableExport):
     """Signed-in dashboard readers; a bad `?as_of=` is a 400 as on the page (see views.DashboardMixin)."""
 
     every_municipality = False
@@ -35,10 +52,11 @@ class DashboardExport(exports.TableExport):
         return AsOfForm(self.params)
 
     @property
-    def as_of(self):
+    def as_of(self) -> date:
         if not self.as_of_form.is_valid():
             raise BadRequest("Invalid as_of date.")
-        return self.as_of_form.cleaned_data["as_of"]
+        as_of: date = self.as_of_form.cleaned_data["as_of"]
+        return as_of
 
     def name_parts(self) -> list[str]:
         return [*super().name_parts(), self.as_of.isoformat()]
@@ -49,14 +67,14 @@ class ProvinceTableExport(DashboardExport):
     page = "dashboards:provinces"
     title = _("provinces")
 
-    def get_table_data(self):
+    def get_table_data(self) -> list[ProvinceRow]:
         return self.result.rows
 
     @cached_property
-    def result(self):
+    def result(self) -> ProvinceTable:
         return cached("province_table", (self.as_of,), lambda: province_table(self.as_of))
 
-    def make_table(self, data, **kwargs):
+    def make_table(self, data: Any, **kwargs: Any) -> ProvinceAdoptionTable:
         result = self.result
         return ProvinceAdoptionTable(
             data, services=result.services, observed_codes=set(USAGE_ROLLUPS), total=result.total
@@ -70,10 +88,10 @@ class MunicipalityTableExport(DashboardExport):
     every_municipality = True
 
     @cached_property
-    def result(self):
+    def result(self) -> MunicipalityTable:
         return cached("municipality_table", (self.as_of,), lambda: municipality_table(self.as_of))
 
-    def get_table_data(self):
+    def get_table_data(self) -> list[MunicipalityRow]:
         result = self.result
         form = MunicipalityFilterForm(
             self.params, services=result.services, provinces=Province.objects.only("code", "name_bg", "name_en")
@@ -86,6 +104,6 @@ class MunicipalityTableExport(DashboardExport):
             )
         return rows
 
-    def make_table(self, data, **kwargs):
+    def make_table(self, data: Any, **kwargs: Any) -> MunicipalityAdoptionTable:
         observed = set(USAGE_ROLLUPS)
         return MunicipalityAdoptionTable(data, services=self.result.services, observed_codes=observed, **kwargs)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import field_of
+
+if TYPE_CHECKING:
+    from adoption.models import Service
+    from municipalities.models import Province
 
 # The portal's history starts with SEOS in 2016: earlier dates have nothing to show.
 EARLIEST_AS_OF = date(2016, 1, 1)
@@ -24,7 +32,7 @@ class AsOfForm(forms.Form):
         help_text=_("Every figure on the page is as it was at the end of this day."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         widget = self.fields["as_of"].widget
@@ -33,7 +41,7 @@ class AsOfForm(forms.Form):
         widget.attrs["aria-describedby"] = "as-of-help"
 
     def clean_as_of(self) -> date:
-        value = self.cleaned_data.get("as_of")
+        value: date | None = self.cleaned_data.get("as_of")
         today = timezone.localdate()
         if value is None:
             return today
@@ -87,21 +95,33 @@ class MunicipalityFilterForm(forms.Form):
     mismatch = forms.ChoiceField(label=_("Declared vs observed"), choices=MISMATCH, required=False)
     combination = forms.ChoiceField(label=_("RegiX and SEOS"), choices=COMBINATION, required=False)
 
-    def __init__(self, *args, services=(), provinces=(), **kwargs) -> None:
+    def __init__(
+        self, *args: Any, services: Sequence[Service] = (), provinces: Iterable[Province] = (), **kwargs: Any
+    ) -> None:
         from municipalities.choices import PopulationBand
 
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
-        self.fields["population_band"].choices = [("", _("Any population")), *PopulationBand.choices]
-        self.fields["service"].choices = [("", _("Choose a service")), *((s.code, s.name) for s in services)]
+        field_of(self, "province", forms.ChoiceField).choices = [
+            ("", _("All provinces")),
+            *((p.code, p.name) for p in provinces),
+        ]
+        field_of(self, "population_band", forms.ChoiceField).choices = [
+            ("", _("Any population")),
+            *PopulationBand.choices,
+        ]
+        field_of(self, "service", forms.ChoiceField).choices = [
+            ("", _("Choose a service")),
+            *((s.code, s.name) for s in services),
+        ]
         # Stage codes repeat across services ("suspended"): grouped per service, checked in clean().
-        self.fields["stage"].choices = [("", _("Any stage"))] + [
+        field_of(self, "stage", forms.ChoiceField).choices = [("", _("Any stage"))] + [
             (service.name, [(stage.code, stage.name) for stage in service.stages.all()]) for service in services
         ]
         self.services = {s.code: s for s in services}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         needs_service = [name for name in ("stage", "declared", "observed", "mismatch") if data.get(name)]
         if needs_service and not data.get("service"):
             raise forms.ValidationError(
@@ -131,12 +151,13 @@ class TopUsageForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
-    def __init__(self, *args, as_of: date, **kwargs) -> None:
+    def __init__(self, *args: Any, as_of: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.as_of = as_of
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("period_from"), data.get("period_to")
         if first and last and first > last:
             raise forms.ValidationError(_("The period's first month comes after its last month."), code="order")

@@ -8,8 +8,10 @@ reads the municipalities' names, so the cache costs no extra query.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +26,11 @@ from municipalities.geo import SvgMap, project
 from municipalities.models import Municipality
 
 from .charts import month_label
+
+if TYPE_CHECKING:
+    from adoption.models import Service, Stage
+
+    from .queries import MunicipalityRow, MunicipalityTable
 
 # How many fill classes portal.css defines (.map-fill-0 … .map-fill-9); categories beyond reuse the last.
 FILL_CLASSES = 10
@@ -75,6 +82,19 @@ class NationalMap:
     columns: tuple[str, ...] = field(default_factory=tuple)
 
 
+class MapRow(Protocol):
+    """What the map reads of a row: the municipality's NSI code, name, province and page."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def province(self) -> str: ...
+    @property
+    def href(self) -> str: ...
+
+
 @lru_cache(maxsize=4)
 def _projected(version: str) -> SvgMap:
     """The projected shapes for one version of the boundaries (the argument is the cache key)."""
@@ -109,7 +129,11 @@ def municipality_paths() -> tuple[dict[str, str], str]:
 
 
 def national_map(
-    title: str, rows: list, values: dict[str, MapValue], categories: list[MapCategory], columns: tuple[str, ...] = ()
+    title: str,
+    rows: Sequence[MapRow],
+    values: dict[str, MapValue],
+    categories: list[MapCategory],
+    columns: tuple[str, ...] = (),
 ) -> NationalMap:
     """Colour every municipality of `rows` (code, name, province, href) by `values[code].category`.
 
@@ -150,7 +174,7 @@ INTENSITY_FLOORS = [10, 100, 1_000]
 INTENSITY_FILLS = [0, 1, 2, 8, 9]
 
 
-def _figures(row) -> tuple[str, ...]:
+def _figures(row: MunicipalityRow) -> tuple[str, ...]:
     return (
         format_number(row.population),
         format_number(row.regix_requests),
@@ -162,7 +186,7 @@ def _columns() -> tuple[str, ...]:
     return (str(_("Population")), str(_("RegiX queries")), str(_("SEOS documents")))
 
 
-def map_by_stage(table, service) -> NationalMap:
+def map_by_stage(table: MunicipalityTable, service: Service) -> NationalMap:
     """Each municipality in the colour of the service's declared stage on the day shown."""
     stages = list(service.stages.all())
     categories = [MapCategory(s.code, s.name, fill=_stage_fill(i, s, stages)) for i, s in enumerate(stages)]
@@ -185,7 +209,7 @@ def map_by_stage(table, service) -> NationalMap:
     return national_map(str(title), table.rows, values, categories, _columns())
 
 
-def _stage_fill(index: int, stage, stages) -> int:
+def _stage_fill(index: int, stage: Stage, stages: list[Stage]) -> int:
     """Ordered stages go light to dark; a stage after the adopted one (e.g. suspended) is red."""
     adopted_at = next((i for i, s in enumerate(stages) if s.counts_as_adopted), len(stages) - 1)
     if index > adopted_at:
@@ -193,7 +217,7 @@ def _stage_fill(index: int, stage, stages) -> int:
     return min(index, 3) if stage.counts_as_adopted is False else 4
 
 
-def map_by_agreement(table, service) -> NationalMap:
+def map_by_agreement(table: MunicipalityTable, service: Service) -> NationalMap:
     """Declared stage against observed use: both, declared only, observed only, neither."""
     labels = {
         "both": _("Declared and observed"),
@@ -220,7 +244,7 @@ def map_by_agreement(table, service) -> NationalMap:
     return national_map(str(title), table.rows, values, categories, _columns())
 
 
-def map_by_intensity(table) -> NationalMap:
+def map_by_intensity(table: MunicipalityTable) -> NationalMap:
     """RegiX queries per 1,000 inhabitants in the calendar months of the observed window."""
     floors = [format_number(f) for f in INTENSITY_FLOORS]
     labels = [_("none"), _("under %(high)s") % {"high": floors[0]}]
@@ -245,7 +269,7 @@ def map_by_intensity(table) -> NationalMap:
     return national_map(str(title), table.rows, values, categories, _columns())
 
 
-def map_regix_and_seos(table) -> NationalMap:
+def map_regix_and_seos(table: MunicipalityTable) -> NationalMap:
     """The overview's map: which municipalities use RegiX, SEOS, both or neither (observed)."""
     labels = {
         "both": _("RegiX and SEOS"),

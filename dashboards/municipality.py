@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import F, Sum
 
@@ -102,7 +103,7 @@ def _top_query_types(municipality: Municipality, first: date, last: date, limit:
     ]
 
 
-def _peers(municipality: Municipality, as_of: date, first: date, last: date) -> dict:
+def _peers(municipality: Municipality, as_of: date, first: date, last: date) -> dict[str, Any]:
     """The municipality and its nearest in population (by ratio) in the same province."""
     candidates = list(
         Municipality.objects.filter(province_id=municipality.province_id).only(

@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from accounts import policy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Fragment:
     digest: str
 
 
-def variant(user) -> tuple[object, ...]:
+def variant(user: AbstractBaseUser | AnonymousUser) -> tuple[object, ...]:
     """What of a dashboard depends on who looks: which parts their role may see, which municipalities'
     declarations (an officer's own), and whether they act on what they see (the discrepancies' case form)."""
     return (
@@ -42,7 +49,7 @@ def variant(user) -> tuple[object, ...]:
     )
 
 
-def fragment_key(page: str, request, as_of, version: str) -> str:
+def fragment_key(page: str, request: HttpRequest, as_of: date, version: str) -> str:
     """One key per page, query string, date, language, role variant and data version."""
     query = sorted((k, v) for k, values in request.GET.lists() for v in values)
     raw = repr((page, query, as_of.isoformat(), get_language(), variant(request.user), version))
@@ -52,7 +59,8 @@ def fragment_key(page: str, request, as_of, version: str) -> str:
 def get(key: str) -> Fragment | None:
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return None
-    return cache.get(key)
+    fragment: Fragment | None = cache.get(key)  # what store() kept, or nothing
+    return fragment
 
 
 def store(key: str, html: str) -> Fragment:
@@ -62,7 +70,7 @@ def store(key: str, html: str) -> Fragment:
     return fragment
 
 
-def etag(fragment: Fragment, request) -> str:
+def etag(fragment: Fragment, request: HttpRequest) -> str:
     """The page's own part, and the user's shell: who is signed in, their CSRF secret, the language."""
     user = request.user
     owner = (

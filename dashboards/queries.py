@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Sum
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from adoption.choices import ServiceCode
@@ -21,6 +23,9 @@ from usage.choices import Kind, Status
 from usage.models import ImportBatch, RegixMonthlyUsage, SeosMonthlyUsage
 
 from .snapshots import USAGE_ROLLUPS, Declared, Window, all_services, declared_on, observed_sets
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class Freshness:
     """The last successful import of one kind of usage file."""
 
     kind: str
-    label: str
+    label: str | StrPromise  # the kind's label, translated when shown
     finished_at: datetime | None
     stale: bool
 
@@ -231,7 +236,9 @@ class MunicipalityTable:
     rows: list[MunicipalityRow]
 
 
-def _usage_in_months(rollup, window: Window, value) -> dict[int, int]:
+def _usage_in_months(
+    rollup: type[RegixMonthlyUsage] | type[SeosMonthlyUsage], window: Window, value: str | Combinable
+) -> dict[int, int]:
     return dict(
         rollup.objects.filter(month__gte=window.first_month, month__lte=window.last_month)
         .values("municipality_id")

@@ -7,6 +7,8 @@ verification adds an adoption history entry.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery.signals import task_success
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -20,12 +22,12 @@ IMPORT_TASK = "usage.tasks.ingest_batch"
 
 
 @receiver(post_save, sender=AdoptionChange, dispatch_uid="dashboards-warm-after-change")
-def warm_after_change(sender, created: bool, **kwargs) -> None:
+def warm_after_change(sender: type[AdoptionChange], created: bool, **kwargs: Any) -> None:
     if created:
         transaction.on_commit(tasks.schedule)
 
 
 @task_success.connect(dispatch_uid="dashboards-warm-after-import")
-def warm_after_import(sender=None, result=None, **kwargs) -> None:
+def warm_after_import(sender: object = None, result: object = None, **kwargs: Any) -> None:
     if getattr(sender, "name", None) == IMPORT_TASK and result is not None:
         tasks.schedule()

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 
 from adoption.choices import ServiceCode
-from adoption.models import Service, Stage
+from adoption.models import AdoptionChange, Service, Stage
 from adoption.services import services_with_stages, stage_entries_on
 from usage.models import RegixMonthlyUsage, SeosMonthlyUsage
 
-# The services whose usage the operators report, and the rollup that holds it.
-USAGE_ROLLUPS = {ServiceCode.REGIX: RegixMonthlyUsage, ServiceCode.SEOS: SeosMonthlyUsage}
+# The services whose usage the operators report, and the rollup that holds it (keyed by code: a
+# ServiceCode is a str, and the services' codes come from the database as plain str).
+USAGE_ROLLUPS: dict[str, type[RegixMonthlyUsage] | type[SeosMonthlyUsage]] = {
+    ServiceCode.REGIX: RegixMonthlyUsage,
+    ServiceCode.SEOS: SeosMonthlyUsage,
+}
 
 
 def month_start(day: date) -> date:
@@ -34,7 +39,8 @@ def add_months(month: date, months: int) -> date:
 
 
 def window_days() -> int:
-    return settings.DASHBOARD_OBSERVED_WINDOW_DAYS
+    days: int = settings.DASHBOARD_OBSERVED_WINDOW_DAYS  # an int: checks.py says so at start-up
+    return days
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,13 @@ def observed_sets(service_code: str, days: list[date]) -> list[set[int]]:
     for window in windows:
         months |= Q(month__gte=window.first_month, month__lte=window.last_month)
     annotations = {f"w{i}": Max("last_day", filter=window.rollup_condition()) for i, window in enumerate(windows)}
-    rows = rollup.objects.filter(months, first_day__isnull=False).values("municipality_id").annotate(**annotations)
+    # order_by(): without it the rollups' Meta.ordering joins the municipalities and query types in.
+    rows = (
+        rollup.objects.filter(months, first_day__isnull=False)
+        .order_by()
+        .values("municipality_id")
+        .annotate(**annotations)
+    )
     result: list[set[int]] = [set() for _ in days]
     for row in rows:
         for i in range(len(days)):
@@ -106,7 +118,7 @@ class Declared:
         return service.first_stage()
 
 
-def latest_stages(day: date):
+def latest_stages(day: date) -> QuerySet[AdoptionChange, tuple[Any, ...]]:
     """(municipality id, service id, stage id, effective date) of the latest stage entry per pair."""
     return stage_entries_on(day)
 

@@ -6,16 +6,23 @@ from the history, so the table is computed, then filtered and ordered in memory 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from adoption.choices import ServiceCode
-from adoption.models import Service
+from adoption.models import Service, Stage
 from core.formatting import format_number, format_share
 from core.numbers import round_half_up
 
-from .queries import MunicipalityRow, ProvinceRow
+from .queries import MunicipalityRow, ProvinceRow, ServiceCell
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 # `?show=` of the two wide dashboard tables: one service's columns (its code), or every service compact.
@@ -24,12 +31,19 @@ STAGE_ICONS = {"start": "○", "progress": "◐", "adopted": "●", "stopped": "
 STAGE_ICON_CLASSES = {"start": "s0", "progress": "s1", "adopted": "s2", "stopped": "s3"}
 
 
-def short_name(service: Service) -> str:
+class Named(Protocol):
+    """A service, or a figure about one: anything with the service's name."""
+
+    @property
+    def name(self) -> str: ...
+
+
+def short_name(service: Named) -> str:
     """ "RegiX" for "RegiX (register queries)": column headers stay short."""
     return service.name.split(" (")[0]
 
 
-def stage_kind(stage, stages: list) -> str:
+def stage_kind(stage: Stage, stages: list[Stage]) -> str:
     """start / progress / adopted / stopped: where a stage sits in its service's ordered stages
     (a stage after the adopted one, such as "suspended", is stopped; the same rule as the map's)."""
     adopted_at = next((i for i, s in enumerate(stages) if s.counts_as_adopted), len(stages) - 1)
@@ -52,17 +66,17 @@ def stage_legend() -> list[tuple[str, str, str]]:
     return [(STAGE_ICONS[key], STAGE_ICON_CLASSES[key], str(labels[key])) for key in STAGE_ICONS]
 
 
-def _grouped(value) -> str:
+def _grouped(value: object) -> str:
     return format_number(value)
 
 
-class StageColumn(tables.Column):
+class StageColumn(tables.Column):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """A service's declared stage; "adopted" stages in bold, exported as the stage's name.
 
     `compact` shows an icon with the stage's name for screen readers and as a tooltip (see the legend).
     """
 
-    def __init__(self, service: Service, compact: bool = False, **kwargs) -> None:
+    def __init__(self, service: Service, compact: bool = False, **kwargs: Any) -> None:
         self.service_code = service.code
         self.stages = list(service.stages.all())
         self.compact = compact
@@ -75,7 +89,7 @@ class StageColumn(tables.Column):
             **kwargs,
         )
 
-    def render(self, value):
+    def render(self, value: ServiceCell) -> str:
         if value.stage is None:
             return "–"
         if self.compact:
@@ -92,28 +106,28 @@ class StageColumn(tables.Column):
             return format_html('<strong class="adopted">{}</strong>', value.stage.name)
         return value.stage.name
 
-    def value(self, value):
+    def value(self, value: ServiceCell) -> str:
         return value.stage.name_bg if value.stage else ""
 
 
-class ObservedColumn(tables.Column):
+class ObservedColumn(tables.Column):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """Whether the usage files show the service in the window: yes / no."""
 
-    def __init__(self, service: Service, **kwargs) -> None:
+    def __init__(self, service: Service, **kwargs: Any) -> None:
         super().__init__(
             verbose_name=_("%(service)s: used in the window") % {"service": short_name(service)},
             accessor=tables.A(f"cells__{service.code}__observed"),
             **kwargs,
         )
 
-    def render(self, value):
+    def render(self, value: bool | None) -> StrPromise:
         return _("yes") if value else _("no")
 
-    def value(self, value):
+    def value(self, value: bool | None) -> int:
         return 1 if value else 0  # a number a spreadsheet can sum
 
 
-class MunicipalityAdoptionTable(tables.Table):
+class MunicipalityAdoptionTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     code = tables.Column(verbose_name=_("Code"), visible=False)
     name = tables.Column(verbose_name=_("Municipality"), order_by=("name_bg", "code"))
     province = tables.Column(verbose_name=_("Province"), order_by=("province", "name_bg"))
@@ -128,11 +142,18 @@ class MunicipalityAdoptionTable(tables.Table):
         template_name = "django_tables2/table.html"
         attrs = {"class": "data-table service-table"}
 
-    def __init__(self, data, services: list[Service], observed_codes: set[str], show: str = "", **kwargs) -> None:
+    def __init__(
+        self,
+        data: Sequence[MunicipalityRow],
+        services: list[Service],
+        observed_codes: set[str],
+        show: str = "",
+        **kwargs: Any,
+    ) -> None:
         """`show`: one service's code (its columns only on screen) or SHOW_ALL (every service as icons);
         the export always carries every column."""
         compact = show == SHOW_ALL
-        extra = []
+        extra: list[tuple[str, tables.Column]] = []
         for service in services:
             on_screen = compact or not show or service.code == show
             extra.append((f"stage_{service.code}", StageColumn(service, compact=compact, visible=on_screen)))
@@ -146,7 +167,7 @@ class MunicipalityAdoptionTable(tables.Table):
                 if code != show:
                     self.columns.hide(column)
 
-    def render_name(self, record: MunicipalityRow):
+    def render_name(self, record: MunicipalityRow) -> str:
         return format_html('<a href="{}">{}</a>', record.href, record.name)
 
     def value_name(self, record: MunicipalityRow) -> str:
@@ -172,7 +193,7 @@ class MunicipalityAdoptionTable(tables.Table):
         return value
 
 
-class ProvinceAdoptionTable(tables.Table):
+class ProvinceAdoptionTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     name = tables.Column(verbose_name=_("Province"), footer=_("Bulgaria"))
     code = tables.Column(verbose_name=_("Code"), visible=False)
     municipalities = tables.Column(
@@ -186,10 +207,16 @@ class ProvinceAdoptionTable(tables.Table):
         attrs = {"class": "data-table province-table"}
 
     def __init__(
-        self, data, services: list[Service], observed_codes: set[str], total: ProvinceRow, show: str = "", **kwargs
-    ):
+        self,
+        data: Sequence[ProvinceRow],
+        services: list[Service],
+        observed_codes: set[str],
+        total: ProvinceRow,
+        show: str = "",
+        **kwargs: Any,
+    ) -> None:
         """`show` as in MunicipalityAdoptionTable: one service's three columns, or every service's share."""
-        extra = []
+        extra: list[tuple[str, tables.Column]] = []
         for service in services:
             extra.append(
                 (
@@ -230,21 +257,21 @@ class ProvinceAdoptionTable(tables.Table):
                 self.columns.hide(name)
 
 
-class ShareColumn(tables.Column):
+class ShareColumn(tables.Column):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """Adopters as a share of the province's municipalities: 41,7 % on screen, 0.417 in the export."""
 
     export_format = "percent"  # exports.formats.PERCENT: a percent-formatted number in XLSX
 
-    def __init__(self, code: str, total: ProvinceRow, **kwargs) -> None:
+    def __init__(self, code: str, total: ProvinceRow, **kwargs: Any) -> None:
         self.code = code
         share = total.share(code)
         kwargs.setdefault("footer", _percent(share))
         super().__init__(accessor=tables.A("code"), attrs=NUM, **kwargs)
 
-    def render(self, record: ProvinceRow):
+    def render(self, record: ProvinceRow) -> str:
         return _percent(record.share(self.code))
 
-    def value(self, record: ProvinceRow):
+    def value(self, record: ProvinceRow) -> Decimal | None:
         share = record.share(self.code)
         return None if share is None else round_half_up(share, 3)  # 0.989: 98,9 % in a percent cell
 

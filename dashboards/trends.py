@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.db.models import Max, Min, Sum
 
@@ -106,14 +108,18 @@ def _observed_by_month(code: str, days: list[date]) -> list[int]:
     rollup = USAGE_ROLLUPS[code]
     active = rollup.objects.filter(first_day__isnull=False, first_day__lte=days[-1])
     if any(field.name == "query_type" for field in rollup._meta.fields):
-        rows = (
+        rows: Iterable[tuple[int, date, date]] = (
             active.values("municipality_id", "month")
             .annotate(first=Min("first_day"), last=Max("last_day"))
             .order_by("municipality_id", "first")
             .values_list("municipality_id", "first", "last")
         )
     else:  # one row per municipality and month already (SEOS): no grouping
-        rows = active.order_by("municipality_id", "first_day").values_list("municipality_id", "first_day", "last_day")
+        # An active month (first_day set, filtered above) has both days: the import writes them together.
+        rows = cast(
+            Iterable[tuple[int, date, date]],
+            active.order_by("municipality_id", "first_day").values_list("municipality_id", "first_day", "last_day"),
+        )
     current, run_lo, run_hi = None, 0, 0
     for municipality_id, first, last in rows:
         lo = starts.get(first)
@@ -274,8 +280,9 @@ def discrepancies(as_of: date) -> Discrepancies:
     names = {s.code: s.name for s in table.services}
     flagged = [(row, code) for row in table.rows for code in USAGE_ROLLUPS if row.cells[code].mismatch]
     last_use = _last_use_before(as_of, flagged)
-    first_use = {
-        (m, s): d
+    first_use: dict[tuple[int, str], date] = {
+        # django-stubs types the service column (a key with to_field="code") as an id; it holds the code.
+        (m, s): d  # type: ignore[misc]
         for m, s, d in ObservedAdoption.objects.filter(first_day__lte=as_of).values_list(
             "municipality_id", "service", "first_day"
         )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +30,7 @@ from django_tables2.views import SingleTableMixin
 
 from accounts import policy
 from adoption.choices import ServiceCode
+from adoption.models import Service
 from municipalities.models import Municipality, Province
 
 from . import maps, pagecache
@@ -34,6 +39,7 @@ from .charts import Chart, Series
 from .forms import AsOfForm, MunicipalityFilterForm, TopUsageForm
 from .queries import (
     MunicipalityFilter,
+    MunicipalityTable,
     adoption_summary,
     filter_rows,
     import_freshness,
@@ -46,8 +52,17 @@ from .svgfile import svg_file_response
 from .tables import SHOW_ALL, MunicipalityAdoptionTable, ProvinceAdoptionTable, short_name, stage_legend
 from .trends import adoption_trend, discrepancies, monthly_volumes, top_usage
 
+T = TypeVar("T")
 
-class DashboardMixin(LoginRequiredMixin):
+if TYPE_CHECKING:
+    # The mixins below stand in front of a TemplateView (MapSvgView's a View): typed as one, their
+    # super() calls and render_to_response are checked. At run time they add no base class.
+    _PageView = TemplateView
+else:
+    _PageView = object
+
+
+class DashboardMixin(LoginRequiredMixin, _PageView):
     """Signed-in users only; reads and validates `?as_of=` (a bad date renders the page's error, 400).
 
     `every_municipality` pages show each municipality's declaration: only for the roles that may
@@ -55,14 +70,17 @@ class DashboardMixin(LoginRequiredMixin):
     """
 
     as_of: date
+    as_of_form: AsOfForm
     request: HttpRequest
+    dashboard_fragment_key: str
+    _data_state: DataState
     dashboard_name = ""
     every_municipality = False
     # The page's own part is cached per data version (pagecache.py). Pages whose content also depends
     # on other data (the index's methods, targets, outreach cases) turn it off and cache their figures.
     page_cache = True
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not policy.can_view_dashboards(user):
             raise PermissionDenied
@@ -70,7 +88,7 @@ class DashboardMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.as_of_form = AsOfForm(request.GET)
         if not self.as_of_form.is_valid():
             context = self.base_context()
@@ -83,45 +101,52 @@ class DashboardMixin(LoginRequiredMixin):
             return super().get(request, *args, **kwargs)
         return self.cached_page(request, *args, **kwargs)
 
-    def cached_page(self, request, *args, **kwargs):
+    def cached_page(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """The page's own part from the cache when this data version has it, else rendered and kept;
         `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
         state = self.data_state()
         key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
         fragment = None if getattr(request, "dashboard_refresh", False) else pagecache.get(key)
+        response: HttpResponse
         if fragment is None:
             self.dashboard_fragment_key = key
-            response = super().get(request, *args, **kwargs)
+            response = cast(TemplateResponse, super().get(request, *args, **kwargs))  # a TemplateView's
             response.render()
             fragment = getattr(request, "dashboard_fragment", None)
             if fragment is None:  # a page whose template has no cached part
                 return response
         else:
             tag = pagecache.etag(fragment, request)
-            modified = state.modified.timestamp() if state.modified else None
+            modified = int(state.modified.timestamp()) if state.modified else None  # whole seconds, as HTTP dates
             not_modified = get_conditional_response(request, etag=tag, last_modified=modified)
             if not_modified is not None:
                 return self.revalidation_headers(not_modified, fragment, state)
             response = self.render_to_response({**self.base_context(), "dashboard_fragment": fragment})
         return self.revalidation_headers(response, fragment, state)
 
-    def revalidation_headers(self, response, fragment, state):
+    def revalidation_headers(
+        self, response: HttpResponse, fragment: pagecache.Fragment, state: DataState
+    ) -> HttpResponse:
         response["ETag"] = pagecache.etag(fragment, self.request)
         if state.modified is not None:
             response["Last-Modified"] = http_date(state.modified.timestamp())
         patch_cache_control(response, private=True, no_cache=True)
         return response
 
+    def cache_version(self) -> str | None:
+        """The data version the cache keys hold; without the cache, None (and no query for it)."""
+        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else None
+
     def map_version(self) -> str:
-        """The data version in a map file's address; without the cache, none (and no query for it)."""
-        return self.data_state().version if settings.DASHBOARD_CACHE_SECONDS > 0 else "uncached"
+        """The data version in a map file's address."""
+        return self.cache_version() or "uncached"
 
     def data_state(self) -> DataState:
         if not hasattr(self, "_data_state"):
             self._data_state = data_state()
         return self._data_state
 
-    def base_context(self) -> dict:
+    def base_context(self) -> dict[str, Any]:
         as_of = getattr(self, "as_of", None)
         return {
             "view": self,
@@ -134,7 +159,7 @@ class DashboardMixin(LoginRequiredMixin):
             "dashboard_fragment_key": getattr(self, "dashboard_fragment_key", None),
         }
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # The printed page's header names the data's freshness (templates/includes/print_header.html).
         # A callable: resolved (one query) only where the template shows it; the overview has its own.
         freshness = partial(self.cached, "import_freshness", import_freshness)
@@ -143,13 +168,13 @@ class DashboardMixin(LoginRequiredMixin):
     def charts(self) -> list[Chart]:
         return []
 
-    def cached(self, name: str, compute, *parts):
+    def cached(self, name: str, compute: Callable[[], T], *parts: object) -> T:
         """`compute()` for this page's date, cached per data version (see cache.py)."""
         if settings.DASHBOARD_CACHE_SECONDS <= 0:
             return compute()
         return cached(name, (self.as_of, *parts), compute, self.data_state().version)
 
-    def chart_csv(self, key: str):
+    def chart_csv(self, key: str) -> HttpResponse:
         for chart in self.charts():
             if chart.key == key:
                 return chart.csv_response(f"-{self.as_of.isoformat()}")
@@ -161,15 +186,16 @@ class HomeView(TemplateView):
 
     template_name = "dashboards/home.html"
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if policy.can_use_municipality_start_page(user):
             return HttpResponseRedirect(reverse("adoption:mine"))  # an officer's start page
         if policy.can_view_dashboards(user):
-            return OverviewView.as_view()(request, *args, **kwargs)
+            # as_view() is typed as any response; the overview's are pages, redirects and CSV files.
+            return cast(HttpResponse, OverviewView.as_view()(request, *args, **kwargs))
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "figures": national_figures()}
 
 
@@ -179,7 +205,7 @@ class OverviewView(DashboardMixin, TemplateView):
     template_name = "dashboards/overview.html"
     dashboard_name = "overview"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
         context.update(
@@ -195,7 +221,7 @@ class OverviewView(DashboardMixin, TemplateView):
 COLOURINGS = ("stage", "agreement", "intensity")
 
 
-def choose_map(table, colour: str, code: str) -> tuple[maps.NationalMap, str, object, bool]:
+def choose_map(table: MunicipalityTable, colour: str, code: str) -> tuple[maps.NationalMap, str, Service, bool]:
     """The map page's map for `?colour=&service=`: (map, colouring, service, whether RegiX stood in)."""
     services = table.services
     by_code = {s.code: s for s in services}
@@ -228,7 +254,7 @@ class MapView(DashboardMixin, TemplateView):
     every_municipality = True
     COLOURINGS = COLOURINGS
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         table = self.cached("municipality_table", lambda: municipality_table(self.as_of))
         national, colour, service, substituted = choose_map(
@@ -246,7 +272,7 @@ class MapView(DashboardMixin, TemplateView):
         return context
 
 
-def shown_service(request, services, default: str = "") -> str:
+def shown_service(request: HttpRequest, services: Sequence[Service], default: str = "") -> str:
     """`?show=`: a service's code or SHOW_ALL; by default the filtered service, else the first one."""
     codes = [service.code for service in services]
     show = request.GET.get("show", "")
@@ -263,10 +289,11 @@ class MapSvgView(DashboardMixin, View):
     version: while it is the current one the browser may keep the file for good.
     """
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = AsOfForm(request.GET)
         if not form.is_valid():
-            return HttpResponseBadRequest("; ".join(form.errors.get("as_of", [])), content_type="text/plain")
+            messages = (str(message) for message in form.errors.get("as_of", []))
+            return HttpResponseBadRequest("; ".join(messages), content_type="text/plain")
         self.as_of = form.cleaned_data["as_of"]
         kind = request.GET.get("map", "overview")
         if kind != "overview" and not policy.can_view_every_municipality(request.user):
@@ -286,10 +313,13 @@ class MapSvgView(DashboardMixin, View):
         return maps.svg_document(national, static("css/portal.css"))
 
 
-class ShownServiceMixin:
+class ShownServiceMixin(_PageView):
     """The service picker's context for the two wide tables (templates/dashboards/includes/show_picker.html)."""
 
-    def get_context_data(self, **kwargs):
+    show: str
+    shown_services: list[Service]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # builds the table, which sets show and shown_services
         return {
             **context,
@@ -300,14 +330,14 @@ class ShownServiceMixin:
         }
 
 
-class ProvinceTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):
+class ProvinceTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """28 provinces: municipalities, adopters per service (declared, observed) and the share."""
 
     template_name = "dashboards/provinces.html"
     dashboard_name = "provinces"
     table_pagination = False
 
-    def get_table(self, **kwargs):
+    def get_table(self, **kwargs: Any) -> ProvinceAdoptionTable:
         result = self.cached("province_table", lambda: province_table(self.as_of))
         self.result = result
         self.shown_services, self.show = result.services, shown_service(self.request, result.services)
@@ -318,14 +348,14 @@ class ProvinceTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, Tem
         return table
 
 
-class MunicipalityTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):
+class MunicipalityTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin, TemplateView):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """Every municipality with a column per service; filters; `?_export=...` gives the filtered table."""
 
     template_name = "dashboards/municipalities.html"
     dashboard_name = "municipalities"
     every_municipality = True
 
-    def get_table(self, **kwargs):
+    def get_table(self, **kwargs: Any) -> MunicipalityAdoptionTable:
         result = self.cached("municipality_table", lambda: municipality_table(self.as_of))
         services = result.services
         self.filter_form = MunicipalityFilterForm(
@@ -339,13 +369,13 @@ class MunicipalityTableView(ShownServiceMixin, DashboardMixin, SingleTableMixin,
             )
         self.rows = rows
         self.window = result.window
-        chosen = self.filter_form.cleaned_data.get("service") if self.filter_form.is_valid() else ""
+        chosen: str = self.filter_form.cleaned_data["service"] if self.filter_form.is_valid() else ""
         self.shown_services, self.show = services, shown_service(self.request, services, default=chosen)
         table = MunicipalityAdoptionTable(rows, services=services, observed_codes=set(USAGE_ROLLUPS), show=self.show)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(filter_form=self.filter_form, result_count=len(self.rows), window=self.window)
         return context
@@ -356,6 +386,7 @@ class TrendsView(DashboardMixin, TemplateView):
 
     template_name = "dashboards/trends.html"
     dashboard_name = "trends"
+    _charts: list[Chart]
 
     def charts(self) -> list[Chart]:
         if hasattr(self, "_charts"):
@@ -414,7 +445,7 @@ class TrendsView(DashboardMixin, TemplateView):
         self._charts = charts
         return charts
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         period = TopUsageForm(self.request.GET, as_of=self.as_of)
         first, last = period.period()
@@ -431,13 +462,13 @@ class DiscrepanciesView(DashboardMixin, TemplateView):
     dashboard_name = "discrepancies"
     every_municipality = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["result"] = self.cached("discrepancies", lambda: discrepancies(self.as_of))
         return context
 
 
-def municipality_usage_context(request, municipality) -> dict:
+def municipality_usage_context(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
     """Usage charts, top query types and peers of one municipality; the peers' stages only for users
     who see every municipality's declarations."""
     from .municipality import municipality_usage
@@ -488,7 +519,7 @@ class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
             return ["dashboards/municipality_usage.html"]
         return ["dashboards/municipality_usage_page.html"]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         municipality = get_object_or_404(Municipality.objects.select_related("province"), code=self.kwargs["code"])
         if not policy.can_view_municipality_usage(self.request.user, municipality):
             raise PermissionDenied
@@ -498,12 +529,13 @@ class MunicipalityUsageView(LoginRequiredMixin, TemplateView):
 class MunicipalityChartCsvView(LoginRequiredMixin, View):
     """A municipality's usage chart as CSV."""
 
-    def get(self, request, code: str, chart: str):
+    def get(self, request: HttpRequest, code: str, chart: str) -> HttpResponse:
         municipality = get_object_or_404(Municipality, code=code)
         if not policy.can_view_municipality_usage(request.user, municipality):
             raise PermissionDenied
         context = municipality_usage_context(request, municipality)
-        for item in context["dashboard_charts"]:
+        charts: list[Chart] = context["dashboard_charts"]
+        for item in charts:
             if item.key == f"{code}-{chart}":
                 return item.csv_response(f"-{context['dashboard_usage'].as_of.isoformat()}")
         raise Http404("No such chart.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,16 @@ PAGES = (
 )
 # One user per role variant: the ministry sees every part, an officer only the national aggregates.
 VARIANT_ROLES = (policy.MINISTRY, policy.OFFICER)
+# Figures of the apps above the dashboards to compute again with the pages (e.g. the adoption index),
+# registered from their AppConfig.ready(): the imports flow one way. Each returns how many it kept.
+ALSO: list[Callable[[], int]] = []
+
+
+def also_warm(warmer: Callable[[], int]) -> Callable[[], int]:
+    """Register `warmer` to run after the pages whenever the dashboards are warmed."""
+    if warmer not in ALSO:
+        ALSO.append(warmer)
+    return warmer
 
 
 def warm() -> int:
@@ -62,5 +73,6 @@ def warm() -> int:
                         logger.warning("Warming %s (%s, %s) answered %s", path, role, language, response.status_code)
                         continue
                 rendered += 1
-    logger.info("Dashboards warmed: %s pages in %.2f s", rendered, time.perf_counter() - started)
+    others = sum(warmer() for warmer in ALSO)
+    logger.info("Dashboards warmed: %s pages and %s figures in %.2f s", rendered, others, time.perf_counter() - started)
     return rendered

@@ -70,12 +70,12 @@ PLANS = [
 
 
 def _date_for_rank(rank: int, breakpoints: list[tuple[int, date | None]], today: date) -> date:
-    breakpoints = [(count, day or today - timedelta(days=1)) for count, day in breakpoints]
-    for (low, start), (high, end) in zip(breakpoints, breakpoints[1:], strict=False):
+    points = [(count, day or today - timedelta(days=1)) for count, day in breakpoints]  # None: until yesterday
+    for (low, start), (high, end) in zip(points, points[1:], strict=False):
         if rank < high:
             span = (end - start).days
             return start + timedelta(days=1 + (span - 1) * (rank - low) // (high - low))
-    return breakpoints[-1][1]
+    return points[-1][1]
 
 
 def _at(day: date) -> datetime:

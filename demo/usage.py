@@ -23,6 +23,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -56,7 +57,15 @@ SEOS_PIONEERS = [
 ]  # fmt: skip
 # Registers a municipal administration typically queries, most used first.
 POPULAR_REGISTERS = ["GRAO/NBD", "GRAO/BR", "AV/TR", "AV/PropertyReg", "MVR/BDS", "NRA", "NOI", "ASP", "GRAO"]
-SCALES = {
+
+
+class Scale(TypedDict):
+    volume: float  # a share of the full volumes
+    max_ops: int  # query types per adopter at most
+    seos_share: float
+
+
+SCALES: dict[str, Scale] = {
     "small": {"volume": 0.25, "max_ops": 2, "seos_share": 0.5},
     "full": {"volume": 1.0, "max_ops": 12, "seos_share": 1},
 }
@@ -127,6 +136,7 @@ def plan_adopters(rng: random.Random, max_ops: int) -> list[Adopter]:
     seos_from = {row[0]: _date_for_rank(seos_curve, rank) for rank, row in enumerate(seos_order)}
     adopters = []
     for code, name, population in municipalities:
+        regix_day, seos_day = regix_from[code], seos_from[code]
         count = max(1, min(max_ops, 2 + int(math.log2(max(population, 2000) / 2000))))
         chosen = operations[:1] + rng.sample(operations[1:], count - 1)
         weights = [1 / (index + 1) ** 1.2 for index in range(count)]
@@ -136,8 +146,8 @@ def plan_adopters(rng: random.Random, max_ops: int) -> list[Adopter]:
                 code=code,
                 name=name,
                 population=population,
-                regix_from=_next_working_day(regix_from[code]) if regix_from[code] else None,
-                seos_from=_next_working_day(seos_from[code]) if seos_from[code] else None,
+                regix_from=_next_working_day(regix_day) if regix_day else None,
+                seos_from=_next_working_day(seos_day) if seos_day else None,
                 operations=[(op, weight / total) for op, weight in zip(chosen, weights, strict=True)],
             )
         )

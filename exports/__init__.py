@@ -12,11 +12,15 @@ Nothing else imports this app; see registry.py and sources.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .registry import register
 
-__all__ = ["ExportSource", "QueryExport", "TableExport", "register"]
+if TYPE_CHECKING:  # what mypy sees of the names __getattr__ loads on first use
+    from .formats import PERCENT
+    from .sources import ExportSource, QueryExport, TableExport
+
+__all__ = ["PERCENT", "ExportSource", "QueryExport", "TableExport", "register"]
 
 
 def __getattr__(name: str) -> Any:

@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from .choices import CONTENT_TYPES, XLSX_MAX_DATA_ROWS, Flavour
@@ -33,7 +34,9 @@ TRIGGER = "_export"  # ?_export=excel|csv|xlsx on a page that registered a sourc
 BUFFER_BYTES = 1024 * 1024
 
 
-def serve(request: HttpRequest, source_class: type[ExportSource], kwargs: dict, flavour: str | None) -> HttpResponse:
+def serve(
+    request: HttpRequest, source_class: type[ExportSource], kwargs: dict[str, Any], flavour: str | None
+) -> HttpResponseBase:
     """1. Refuse an unknown format. 2. Sign in and check access as the page does.
     3. Go to the background when the planner expects more than EXPORT_ASYNC_THRESHOLD_ROWS.
     4. Otherwise write the file now."""
@@ -61,8 +64,9 @@ def serve(request: HttpRequest, source_class: type[ExportSource], kwargs: dict, 
         )
 
 
-def respond(request: HttpRequest, source: ExportSource, flavour: Flavour) -> HttpResponse:
-    filename = source.filename(flavour).unicode
+def respond(request: HttpRequest, source: ExportSource, flavour: Flavour) -> HttpResponseBase:
+    export_name = source.filename(flavour)
+    filename = export_name.unicode
     if flavour == Flavour.XLSX:
         # A workbook is a zip, written whole before it can be sent: on disk, never in memory.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
@@ -83,7 +87,7 @@ def respond(request: HttpRequest, source: ExportSource, flavour: Flavour) -> Htt
             spool.close()
             raise
         spool.seek(0)
-        response: HttpResponse = FileResponse(
+        response: StreamingHttpResponse = FileResponse(
             spool, content_type=CONTENT_TYPES[flavour], as_attachment=True, filename=filename
         )
         response["X-Row-Count"] = str(stats.rows)
@@ -91,7 +95,7 @@ def respond(request: HttpRequest, source: ExportSource, flavour: Flavour) -> Htt
     stats = ExportStats()
     body = _written_ahead(source.csv_chunks(flavour, stats))
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[flavour])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = export_name.content_disposition()
     if isinstance(body, list):  # complete: the count is known (a streamed file's is not, yet)
         response["X-Row-Count"] = str(stats.rows)
     return response

@@ -345,7 +345,8 @@ class ExportFilename:
 
     def content_disposition(self) -> str:
         """Django's RFC 6266 header: filename*=utf-8''… for the Cyrillic name."""
-        return content_disposition_header(True, self.unicode)
+        # As an attachment the header is always made; django-stubs type the inline case's None too.
+        return content_disposition_header(True, self.unicode)  # type: ignore[return-value]
 
 
 def export_filename(parts: Sequence[str], flavour: str, day: date | None = None) -> ExportFilename:

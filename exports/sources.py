@@ -65,7 +65,8 @@ class ExportSource:
         self.user = user
         if not isinstance(params, QueryDict):
             query = QueryDict(mutable=True)
-            for key, value in (params or {}).items():
+            given: Mapping[str, Any] = params or {}
+            for key, value in given.items():
                 query.setlist(key, value if isinstance(value, list) else [value])
             params = query
         self.params = params

@@ -12,6 +12,16 @@ from accounts import policy
 from .choices import Category
 
 
+def uses_english() -> bool:
+    """Whether names show in English: the active language, read once where many names are picked."""
+    return (get_language() or "bg").startswith("en")
+
+
+def localized_name(name_bg: str, name_en: str, english: bool) -> str:
+    """The English name in English when there is one, else the Bulgarian."""
+    return name_en if english and name_en else name_bg
+
+
 class LocalizedNameMixin:
     """Picks the Bulgarian or English name by the active language."""
 
@@ -20,9 +30,7 @@ class LocalizedNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "bg").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_bg
+        return localized_name(self.name_bg, self.name_en, uses_english())
 
 
 class Province(LocalizedNameMixin, models.Model):

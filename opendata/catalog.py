@@ -25,7 +25,7 @@ FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-typ
 DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 COUNTRY = URIRef("http://publications.europa.eu/resource/authority/country/BGR")
 IANA = "https://www.iana.org/assignments/media-types/"
-EU_FORMATS = {FileFormat.CSV: "CSV", FileFormat.JSON: "JSON", FileFormat.XLSX: "XLSX"}
+EU_FORMATS: dict[str, str] = {FileFormat.CSV: "CSV", FileFormat.JSON: "JSON", FileFormat.XLSX: "XLSX"}
 
 TITLE = {
     "bg": "Внедряване на централните услуги на електронното управление от общините",

@@ -20,7 +20,7 @@ class FileFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
-MEDIA_TYPES = {
+MEDIA_TYPES: dict[str, str] = {  # by format, as a URL or a stored row names it
     FileFormat.CSV: "text/csv",
     FileFormat.JSON: "application/json",
     FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

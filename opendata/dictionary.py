@@ -8,15 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scoring.choices import PeerScope
+
 
 @dataclass(frozen=True)
 class Column:
     name: str
     source: str  # the allow-listed field (schema.py) the values come from
-    type: str  # string / integer / boolean / date
+    type: str  # string / integer / decimal / boolean / date
     bg: str
     en: str
 
+
+# The peer groups in the order of their columns, with their words (files.py writes them in this order).
+SCOPE_WORDS = {
+    PeerScope.NATIONAL.value: ("в страната", "in the country"),
+    PeerScope.PROVINCE.value: ("в областта", "in the province"),
+}
 
 COLUMNS: list[Column] = [
     Column("edition", "slug", "string", "Издание (година, тримесечие и версия)", "Edition (year, quarter and version)"),
@@ -70,6 +78,56 @@ COLUMNS: list[Column] = [
         "integer",
         "Заявки към RegiX или документи в СЕОС през месеците на периода",
         "RegiX queries or SEOS documents in the window's months",
+    ),
+    # The municipality's adoption index and peer ranks (the same on each of its rows): the `scoring`
+    # app's figures on the edition's date, with the method version that computed them.
+    Column(
+        "index",
+        "index",
+        "decimal",
+        "Индекс на внедряване на общината (0–100, един знак след десетичната точка); празно: няма методика",
+        "The municipality's adoption index (0–100, one decimal); empty: no index method",
+    ),
+    Column(
+        "index_method",
+        "index_method",
+        "integer",
+        "Версия на методиката, изчислила индекса",
+        "Version of the index method that computed the index",
+    ),
+    *(
+        column
+        for scope, (bg, en) in SCOPE_WORDS.items()
+        for column in (
+            Column(
+                f"peers_{scope}",
+                "group_size",
+                "integer",
+                f"Брой общини от същата група по население {bg} (с общината)",
+                f"Municipalities of the same population band {en} (the municipality included)",
+            ),
+            Column(
+                f"rank_{scope}",
+                "rank",
+                "integer",
+                f"Място по индекс сред тях (1 = най-висок; равните индекси делят по-доброто място) {bg}",
+                f"Rank by index among them {en} (1 = highest; equal indices share the better rank)",
+            ),
+            Column(
+                f"percentile_{scope}",
+                "percentile",
+                "integer",
+                f"Дял (%) на останалите общини от групата {bg} с по-нисък индекс",
+                f"Share (%) of the other municipalities of the band {en} with a lower index",
+            ),
+            Column(
+                f"peers_median_{scope}",
+                "median",
+                "decimal",
+                f"Медиана на индекса на общините от групата {bg}",
+                f"Median index of the municipalities of the band {en}",
+            ),
+        )
     ),
 ]
 

@@ -156,7 +156,7 @@ def summary(edition: Edition) -> dict:
             as_of=edition.as_of.isoformat(),
             issued_at=edition.issued_at.isoformat(timespec="seconds"),
             note=edition.note,
-            previous_edition=edition.previous.slug if edition.previous_id else None,
+            previous_edition=edition.previous.slug if edition.previous else None,
         )
     )
 

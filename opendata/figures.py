@@ -20,6 +20,7 @@ from municipalities.choices import PopulationBand
 from municipalities.models import Municipality, Province
 
 from . import schema
+from .standing import Standing, standing_on
 from .verified import VerifiedHistory
 
 
@@ -35,7 +36,8 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
 
     1. services with their stages; 2. every municipality's observed use and usage from the
     dashboards' municipality table; 3. its stage from verified declarations only; 4. provinces,
-    population bands and the country summed from the municipalities; 5. the trend since 2016.
+    population bands and the country summed from the municipalities; 5. the trend since 2016;
+    6. the adoption index and peer ranks from the `scoring` app, with the method version.
     """
     services = all_services()
     table = municipality_table(as_of, services)
@@ -46,6 +48,7 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
     province_bg = dict(Province.objects.values_list("code", "name_bg"))
     history = VerifiedHistory.load()
     stages = {stage.id: stage for service in services for stage in service.stages.all()}
+    standing = standing_on(as_of)
     municipalities = []
     for row in table.rows:
         cells = []
@@ -64,6 +67,7 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
                 )
             )
         name_en, province_en = english[row.code]
+        index, ranks = standing.municipalities.get(row.code, (None, []))
         municipalities.append(
             schema.MunicipalityFigures(
                 code=row.code,
@@ -75,9 +79,12 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
                 population=row.population,
                 population_band=row.population_band,
                 services=cells,
+                index=index,
+                index_method=standing.method if index is not None else None,
+                peer_ranks=ranks,
             )
         )
-    provinces = _provinces(municipalities, services)
+    provinces = _provinces(municipalities, services, standing)
     national = schema.NationalFigures(
         as_of=as_of.isoformat(),
         window_days=window_days(),
@@ -90,6 +97,8 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
         trend=_trend(as_of, services, history, [m.id for m in table.rows]),
         previous_edition=previous_slug,
         changes=changes_between(previous, municipalities) if previous is not None else [],
+        index=standing.national,
+        index_method=standing.method,
     )
     return Built(national=national, provinces=provinces, municipalities=municipalities)
 
@@ -113,7 +122,7 @@ def _counts(rows: list[schema.MunicipalityFigures], services) -> list[schema.Ser
     return result
 
 
-def _provinces(municipalities, services) -> list[schema.ProvinceFigures]:
+def _provinces(municipalities, services, standing: Standing) -> list[schema.ProvinceFigures]:
     grouped: dict[str, list[schema.MunicipalityFigures]] = defaultdict(list)
     for m in municipalities:
         grouped[m.province_code].append(m)
@@ -128,6 +137,8 @@ def _provinces(municipalities, services) -> list[schema.ProvinceFigures]:
                 municipalities=len(rows),
                 population=sum(m.population for m in rows),
                 services=_counts(rows, services),
+                index=standing.provinces.get(province.code),
+                index_method=standing.method if province.code in standing.provinces else None,
             )
         )
     return result

@@ -14,7 +14,7 @@ import json
 from openpyxl import Workbook
 
 from .choices import FileFormat
-from .dictionary import COLUMNS, NAMES
+from .dictionary import COLUMNS, NAMES, SCOPE_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,6 +32,7 @@ def flat_rows(summary: dict, national: dict, municipalities: list[dict]) -> list
     stages = {(s["code"], st["code"]): st for s in national["services"] for st in s["stages"]}
     rows = []
     for m in municipalities:
+        standing = index_columns(m)
         for cell in m["services"]:
             service, stage = services[cell["service"]], stages[(cell["service"], cell["stage"])]
             rows.append(
@@ -56,9 +57,21 @@ def flat_rows(summary: dict, national: dict, municipalities: list[dict]) -> list
                     cell["since"],
                     cell["observed"],
                     cell["usage"],
+                    *standing,
                 ]
             )
     return rows
+
+
+def index_columns(municipality: dict) -> list:
+    """The index, its method and the national then provincial ranks, as the dictionary orders them
+    (empty in editions issued before the index was public)."""
+    ranks = {rank["scope"]: rank for rank in municipality.get("peer_ranks", [])}
+    values = [municipality.get("index"), municipality.get("index_method")]
+    for scope in SCOPE_WORDS:
+        rank = ranks.get(scope, {})
+        values += [rank.get("group_size"), rank.get("rank"), rank.get("percentile"), rank.get("median")]
+    return values
 
 
 def _csv_value(value) -> str:

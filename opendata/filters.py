@@ -1,23 +1,19 @@
-"""The filters of the open municipality list, shared by the page and the open API."""
+"""The filters of the open municipality list, shared by the page and the open API.
+
+A filter's label is the page's; its help_text is the open API's description of the query parameter."""
 
 from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from adoption.models import Service, Stage
 from municipalities.choices import PopulationBand
-from municipalities.models import Province
+from municipalities.filters import NAME_OR_CODE, POPULATION_BAND, province_choices
 
 from .models import EditionFigure
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
-
-
-def _provinces() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in Province.objects.only("code", "name_bg", "name_en")]
 
 
 def _services() -> list[tuple[str, str]]:
@@ -27,15 +23,40 @@ def _services() -> list[tuple[str, str]]:
 class OpenMunicipalityFilterSet(django_filters.FilterSet):
     """Filters over the stored payloads of one edition's municipalities (JSON lookups)."""
 
-    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q")
-    province = django_filters.ChoiceFilter(label=_("Province"), choices=_provinces, method="filter_province")
-    population_band = django_filters.ChoiceFilter(
-        label=_("Population"), choices=PopulationBand.choices, method="filter_band"
+    q = django_filters.CharFilter(label=_("Name or code"), method="filter_q", help_text=NAME_OR_CODE)
+    province = django_filters.ChoiceFilter(
+        label=_("Province"),
+        choices=province_choices,
+        method="filter_province",
+        help_text="Only this province (NSI code, e.g. VAR).",
     )
-    service = django_filters.ChoiceFilter(label=_("Service"), choices=_services, method="filter_noop")
-    stage = django_filters.CharFilter(label=_("Stage code"), method="filter_stage")
-    adopted = django_filters.ChoiceFilter(label=_("Declared adopted"), choices=YES_NO, method="filter_adopted")
-    observed = django_filters.ChoiceFilter(label=_("Observed in use"), choices=YES_NO, method="filter_observed")
+    population_band = django_filters.ChoiceFilter(
+        label=_("Population"), choices=PopulationBand.choices, method="filter_band", help_text=POPULATION_BAND
+    )
+    service = django_filters.ChoiceFilter(
+        label=_("Service"),
+        choices=_services,
+        method="filter_noop",
+        help_text="The service that stage, adopted and observed refer to (a service code, e.g. regix).",
+    )
+    stage = django_filters.CharFilter(
+        label=_("Stage code"),
+        method="filter_stage",
+        help_text="Only municipalities at this stage of the service, e.g. production; "
+        "an unknown code gives none; ignored without service.",
+    )
+    adopted = django_filters.ChoiceFilter(
+        label=_("Declared adopted"),
+        choices=YES_NO,
+        method="filter_adopted",
+        help_text="yes or no: whether the service is declared adopted (verified); ignored without service.",
+    )
+    observed = django_filters.ChoiceFilter(
+        label=_("Observed in use"),
+        choices=YES_NO,
+        method="filter_observed",
+        help_text="yes or no: whether the usage reports show the service in use; ignored without service.",
+    )
 
     class Meta:
         model = EditionFigure
@@ -51,15 +72,13 @@ class OpenMunicipalityFilterSet(django_filters.FilterSet):
             | queryset.filter(code__iexact=value)
         )
 
-    @extend_schema_field(OpenApiTypes.STR)  # a province's NSI code
-    def filter_province(self, queryset, name, value):
+    def filter_province(self, queryset, name, value: str):  # the hint types the API parameter
         return queryset.filter(payload__province_code=value)
 
     def filter_band(self, queryset, name, value):
         return queryset.filter(payload__population_band=value)
 
-    @extend_schema_field(OpenApiTypes.STR)  # a service code
-    def filter_noop(self, queryset, name, value):
+    def filter_noop(self, queryset, name, value: str):  # the hint types the API parameter
         return queryset  # the service only scopes stage / adopted / observed
 
     def _cell(self, queryset, **match):

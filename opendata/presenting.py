@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -18,6 +19,8 @@ from adoption.choices import ServiceCode
 from dashboards.charts import Chart, Series
 from dashboards.maps import MapCategory, MapValue, NationalMap, national_map
 from municipalities.choices import PopulationBand
+from scoring.choices import Band, PeerScope, band_of
+from scoring.models import IndexMethod
 
 from .schema import CHANGE_KINDS
 
@@ -26,9 +29,9 @@ def english() -> bool:
     return (get_language() or "bg").startswith("en")
 
 
-def label(item: dict, prefix: str = "") -> str:
+def label(item: dict[str, Any], prefix: str = "") -> str:
     """The name in the visitor's language (`name_en` / `name_bg`, or `<prefix>name_…`)."""
-    return item.get(f"{prefix}name_en") if english() and item.get(f"{prefix}name_en") else item[f"{prefix}name_bg"]
+    return item[f"{prefix}name_en"] if english() and item.get(f"{prefix}name_en") else item[f"{prefix}name_bg"]
 
 
 def iso(text: str | None) -> date | None:
@@ -137,7 +140,7 @@ def adoption_map(edition_slug: str, national: dict, municipalities: list[dict]) 
             figures=(number_format(m["population"], force_grouping=True),),
         )
     title = _("Declared adoption of RegiX and SEOS on %(date)s (verified declarations)") % {
-        "date": date_format(iso(national["as_of"]), "SHORT_DATE_FORMAT")
+        "date": date_format(date.fromisoformat(national["as_of"]), "SHORT_DATE_FORMAT")
     }
     return national_map(str(title), rows, values, categories, (str(_("Population")),))
 
@@ -155,7 +158,7 @@ def trend_chart(national: dict, catalogue: Catalogue, csv_url: str) -> Chart:
         title=str(_("Municipalities adopting each service, month by month since 2016")),
         x_title=str(_("Month")),
         y_title=str(_("Municipalities")),
-        x=[iso(m) for m in trend["months"]],
+        x=[date.fromisoformat(m) for m in trend["months"]],
         series=series,
         csv_url=csv_url,
     )
@@ -201,3 +204,37 @@ def peers(national: dict, municipality: dict, catalogue: Catalogue) -> dict:
             }
         )
     return {"label": band_label(band["band"]), "municipalities": band["municipalities"], "services": rows}
+
+
+def index_figure(item: dict) -> dict | None:
+    """An index (of a municipality, a province or the country) with its colour band and the method
+    version that computed it; None when the edition has none."""
+    value = item.get("index")
+    if value is None:
+        return None
+    band = band_of(value)
+    method = item["index_method"]
+    return {
+        "value": value,
+        "band": band,
+        "band_label": str(Band(band).label),
+        "method": method,
+        "method_href": IndexMethod(version=method).get_absolute_url(),
+    }
+
+
+def peer_ranks(municipality: dict) -> list[dict]:
+    """The municipality's rank by index among its peers, in the country and then in its province."""
+    ranks = {rank["scope"]: rank for rank in municipality.get("peer_ranks", [])}
+    return [{**ranks[scope], "label": str(scope.label)} for scope in PeerScope if scope in ranks]
+
+
+BADGE_LINE = 16  # px between the badge's lines of text
+
+
+def badge_lines(cells: list[dict], with_index: bool) -> dict:
+    """Where the SVG badge writes each service (a baseline per line) and how tall it is: the name,
+    the index when there is one, then one line per service."""
+    first = 58 if with_index else 38  # the name's baseline is 18, the index's 38
+    lines = [{**cell, "y": first + BADGE_LINE * i} for i, cell in enumerate(cells)]
+    return {"lines": lines, "height": (lines[-1]["y"] if lines else first) + 10}

@@ -2,8 +2,8 @@
 
 Pages, downloads, the open API and data.egov.bg all read payloads built from these classes and
 nothing else, and `conforms()` checks any payload against them (the tests run it on everything
-public). A new public figure, such as the adoption index and peer rank of the `scoring` app, is
-one field here (e.g. `index: float | None` on `MunicipalityFigures`) filled in `figures.py`.
+public). A new public figure is one field here, filled in `figures.py`: the adoption index and
+the peer ranks of the `scoring` app came in that way (`standing.py` reads them).
 
 Never public: contacts, officers and who verified what, comments and evidence, unverified or
 rejected declarations, per-day or per-query-type usage rows.
@@ -64,6 +64,18 @@ class ServiceCell:
 
 
 @dataclass
+class PeerRank:
+    """A municipality's index among its peers: the municipalities of its population band, in the
+    whole country (scope "national") or in its province (scope "province")."""
+
+    scope: str  # scoring.choices.PeerScope
+    group_size: int  # peers, the municipality included
+    rank: int  # 1 = the highest index; equal indices share the better rank
+    percentile: int  # share (%) of the other peers with a lower index
+    median: float  # the peers' median index
+
+
+@dataclass
 class MunicipalityFigures:
     """One municipality in an edition."""
 
@@ -76,6 +88,11 @@ class MunicipalityFigures:
     population: int
     population_band: str
     services: list[ServiceCell]
+    # The adoption index (0-100, one decimal) and the method version that computed it; None (and
+    # no ranks) when no method exists. Editions issued before the index was public lack them.
+    index: float | None = None
+    index_method: int | None = None
+    peer_ranks: list[PeerRank] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +105,8 @@ class ProvinceFigures:
     municipalities: int
     population: int
     services: list[ServiceCount]
+    index: float | None = None  # the mean of its municipalities' indices
+    index_method: int | None = None
 
 
 @dataclass
@@ -144,6 +163,8 @@ class NationalFigures:
     trend: Trend
     previous_edition: str | None
     changes: list[Change]
+    index: float | None = None  # the mean of all municipalities' indices
+    index_method: int | None = None
 
 
 @dataclass
@@ -204,6 +225,17 @@ FIELD_HELP = {
     "version": "Version: 1, or 2 and up for corrections.",
     "issued_at": "When the edition was issued (ISO date and time).",
     "note": "What a correction changed; empty for a first version.",
+    "index": (
+        "Adoption index, 0 to 100 with one decimal, computed by the method version index_method (a province's "
+        "and the country's: the mean of their municipalities'); null: no index method."
+    ),
+    "index_method": "Version of the index method that computed the index (see /index/method/?method=N).",
+    "peer_ranks": "The index among the municipalities of the same population band, in the country and in the province.",
+    "scope": "national: peers in the whole country; province: peers in the same province.",
+    "group_size": "Number of peers, the municipality included.",
+    "rank": "Rank by index among the peers: 1 is the highest; equal indices share the better rank.",
+    "percentile": "Share (percent) of the other peers with a lower index.",
+    "median": "The peers' median index.",
 }
 
 CHANGE_KINDS = {
@@ -243,6 +275,8 @@ def _check(value, hint, path: str) -> list[str]:
         return [] if all(isinstance(v, int) for v in value.values()) else [f"{path}: expected counts"]
     if dataclasses.is_dataclass(hint):
         return conforms(value, hint, path)
+    if hint is float:  # JSON may write a whole number without its ".0"
+        return [] if isinstance(value, int | float) and not isinstance(value, bool) else [f"{path}: expected float"]
     return [] if isinstance(value, hint) else [f"{path}: expected {hint.__name__}"]
 
 

@@ -17,7 +17,10 @@ from datetime import date
 from adoption.choices import ChangeKind, Verification
 from adoption.models import Adoption, AdoptionChange
 
-DECISIONS = {ChangeKind.VERIFIED: Verification.VERIFIED, ChangeKind.REJECTED: Verification.REJECTED}
+DECISIONS: dict[str, Verification] = {
+    ChangeKind.VERIFIED: Verification.VERIFIED,
+    ChangeKind.REJECTED: Verification.REJECTED,
+}
 
 
 @dataclass(frozen=True)

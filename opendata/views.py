@@ -26,8 +26,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from core.tokenpage import TokenPage
 from dashboards.maps import svg_document
 from dashboards.svgfile import svg_file_response
+from scoring.choices import BAND_COLOURS
 
 from . import presenting, reading
 from .catalog import catalog_graph
@@ -49,22 +51,30 @@ CSRF_SENTINEL = "opendata-csrf-token-sentinel"
 
 def _page(request, edition: Edition | None, key: str, template: str, build, title: str):
     """One open page: its content cached per edition, language and address; for anonymous visitors
-    (the open site's audience) the whole page is cached, only the CSRF token differs per response."""
+    (the open site's audience) the whole page is cached, compressed once (`TokenPage`): only the
+    CSRF token differs per response. Both are kept in each process's memory too
+    (`reading.remembered`): an edition never changes."""
     scope = f"{edition.pk if edition else '-'}:{get_language()}:{key}"
-    whole_key = f"opendata:whole:{scope}:{request.get_full_path()}" if _cacheable(request) else None
-    if whole_key and (html := cache.get(whole_key)) is not None:
-        return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
-    cache_key = f"opendata:page:{scope}"
-    body = cache.get(cache_key)
-    if body is None:
-        body = render_to_string(template, build(), request=request)
-        cache.set(cache_key, body, CACHE_SECONDS)
-    context = {"body": body, "edition": edition, "page_title": title}
-    if whole_key is None:
-        return render(request, PAGE, context)
-    html = render_to_string(PAGE, {**context, "csrf_token": CSRF_SENTINEL}, request=request)
-    cache.set(whole_key, html, CACHE_SECONDS)
-    return HttpResponse(html.replace(CSRF_SENTINEL, get_token(request)))
+
+    def body() -> str:
+        return reading.remembered(
+            f"opendata:page:{scope}",
+            lambda: render_to_string(template, build(), request=request),
+            CACHE_SECONDS,
+        )
+
+    context = {"edition": edition, "page_title": title}
+    if not _cacheable(request):
+        return render(request, PAGE, {**context, "body": body()})
+    whole = reading.remembered(
+        f"opendata:tokenpage:{scope}:{request.get_full_path()}",
+        lambda: TokenPage.of(
+            render_to_string(PAGE, {**context, "body": body(), "csrf_token": CSRF_SENTINEL}, request=request),
+            CSRF_SENTINEL,
+        ),
+        CACHE_SECONDS,
+    )
+    return whole.response(request, get_token(request))
 
 
 def _cacheable(request) -> bool:
@@ -82,9 +92,9 @@ def _editions() -> list[Edition]:
 
 def edition_page(request, edition: str = reading.LATEST):
     """The national overview of an edition (/open/ is the latest)."""
-    if edition == reading.LATEST and reading.latest_edition() is None:
+    found = reading.latest_edition() if edition == reading.LATEST else reading.resolve(edition)
+    if found is None:
         return render(request, "opendata/no_edition.html", status=200)
-    found = reading.resolve(edition)
 
     def build():
         national = reading.national(found)
@@ -94,6 +104,7 @@ def edition_page(request, edition: str = reading.LATEST):
         return {
             "edition": found,
             "national": national,
+            "index": presenting.index_figure(national),
             "services": presenting.service_rows(national),
             "map": presenting.adoption_map(found.slug, national, municipalities),
             "map_src": reverse("opendata:map-svg", kwargs={"edition": found.slug}) + f"?lang={get_language()}",
@@ -116,6 +127,7 @@ def _province_rows(edition: Edition, catalogue) -> list[dict]:
                 "name": presenting.label(p),
                 "municipalities": p["municipalities"],
                 "population": p["population"],
+                "index": presenting.index_figure(p),
                 "services": [
                     {"declared": c["declared"], "share": presenting.share(c["declared"], p["municipalities"])}
                     for c in p["services"]
@@ -170,6 +182,7 @@ def province_page(request, edition: str, code: str):
             "national": national,
             "province": province,
             "name": presenting.label(province),
+            "index": presenting.index_figure(province),
             "totals": [
                 {
                     "name": catalogue.short(c["service"]),
@@ -195,6 +208,7 @@ def _municipality_rows(edition: Edition, payloads, catalogue) -> list[dict]:
             "name": presenting.label(m),
             "province": presenting.label(m, "province_"),
             "population": m["population"],
+            "index": presenting.index_figure(m),
             "href": presenting.municipality_href(edition.slug, m["code"]),
             "cells": presenting.cells(m, catalogue),
         }
@@ -239,6 +253,8 @@ def municipality_page(request, edition: str, code: str):
             "province": presenting.label(municipality, "province_"),
             "band": presenting.band_label(municipality["population_band"]),
             "cells": presenting.cells(municipality, catalogue),
+            "index": presenting.index_figure(municipality),
+            "ranks": presenting.peer_ranks(municipality),
             "peers": presenting.peers(national, municipality, catalogue),
             "editions": _editions(),
             "embed_url": request.build_absolute_uri(reverse("opendata:embed", args=[municipality["code"]])),
@@ -310,24 +326,50 @@ def accessibility(request):
 # --- Embeds: no cookie, no session, cached by the browser and by the portal ----------------------
 
 
-def _embed_payload(code: str) -> tuple[Edition, dict, presenting.Catalogue]:
+def _embedded(request, code: str, template: str, context_of, content_type: str) -> HttpResponse:
+    """An embed of the latest edition, rendered once per edition, language, host and municipality
+    (an unknown code is a 404, never remembered)."""
     found = reading.latest_edition()
     if found is None:
         raise Http404(_("No edition has been issued yet."))
-    municipality = reading.payload(found, Level.MUNICIPALITY, code.upper())
-    return found, municipality, presenting.Catalogue.of(reading.national(found))
+
+    def rendered() -> str:
+        municipality = reading.payload(found, Level.MUNICIPALITY, code.upper())
+        catalogue = presenting.Catalogue.of(reading.national(found))
+        return render_to_string(template, context_of(request, found, municipality, catalogue), request=request)
+
+    content = reading.remembered(
+        f"opendata:{template}:{found.pk}:{get_language()}:{request.get_host()}:{code.upper()}", rendered, CACHE_SECONDS
+    )
+    return HttpResponse(content, content_type=content_type)
+
+
+def _card(request, found: Edition, municipality: dict, catalogue) -> dict:
+    return {
+        "edition": found,
+        "name": presenting.label(municipality),
+        "cells": presenting.cells(municipality, catalogue),
+        "index": presenting.index_figure(municipality),
+        "ranks": presenting.peer_ranks(municipality),
+        "href": request.build_absolute_uri(presenting.municipality_href(found.slug, municipality["code"])),
+    }
+
+
+def _badge(request, found: Edition, municipality: dict, catalogue) -> dict:
+    card = _card(request, found, municipality, catalogue)
+    adopted = sum(c["adopted"] for c in municipality["services"])
+    summary = _("%(adopted)s of %(total)s services adopted") % {
+        "adopted": adopted,
+        "total": len(municipality["services"]),
+    }
+    index = card["index"]
+    colours = BAND_COLOURS.get(index["band"]) if index else None
+    return {**card, "summary": summary, "colours": colours, **presenting.badge_lines(card["cells"], bool(index))}
 
 
 @cache_control(public=True, max_age=3600)
 def embed(request, code: str):
-    found, municipality, catalogue = _embed_payload(code)
-    context = {
-        "edition": found,
-        "name": presenting.label(municipality),
-        "cells": presenting.cells(municipality, catalogue),
-        "href": request.build_absolute_uri(presenting.municipality_href(found.slug, municipality["code"])),
-    }
-    response = render(request, "opendata/embed.html", context)
+    response = _embedded(request, code, "opendata/embed.html", _card, "text/html; charset=utf-8")
     response["Content-Security-Policy"] = "frame-ancestors *"
     response.xframe_options_exempt = True
     return response
@@ -335,16 +377,7 @@ def embed(request, code: str):
 
 @cache_control(public=True, max_age=3600)
 def badge(request, code: str):
-    found, municipality, catalogue = _embed_payload(code)
-    adopted = sum(c["adopted"] for c in municipality["services"])
-    context = {
-        "name": presenting.label(municipality),
-        "summary": _("%(adopted)s of %(total)s services adopted")
-        % {"adopted": adopted, "total": len(municipality["services"])},
-        "cells": presenting.cells(municipality, catalogue),
-        "edition": found,
-    }
-    return render(request, "opendata/badge.svg", context, content_type="image/svg+xml; charset=utf-8")
+    return _embedded(request, code, "opendata/badge.svg", _badge, "image/svg+xml; charset=utf-8")
 
 
 # --- Ministry staff: issue editions and corrections, watch the publication ----------------------

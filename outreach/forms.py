@@ -9,10 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from adoption.models import Stage
+from core.forms import field_of
 
 from .models import Case, Subscription
 
 DATE = {"type": "date"}
+NAMES_ONLY = ("code", "name_bg", "name_en")
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    """A stage named with its service: "RegiX: production"."""
+
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"{obj.service.name}: {obj.name}"
 
 
 class CaseForm(forms.ModelForm):
@@ -29,13 +38,15 @@ class CaseForm(forms.ModelForm):
             "agreed": forms.Textarea(attrs={"rows": 3}),
             "internal_note": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"agreed_stage": StageChoiceField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = policy.verifiers(get_user_model().objects)  # ministry staff
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
-        self.fields["agreed_stage"].queryset = Stage.objects.select_related("service")
-        self.fields["agreed_stage"].label_from_instance = lambda s: f"{s.service.name}: {s.name}"
+        field_of(self, "owner", forms.ModelChoiceField).queryset = policy.verifiers(
+            get_user_model().objects.all()  # ministry staff
+        )
+        field_of(self, "agreed_stage", forms.ModelChoiceField).queryset = Stage.objects.select_related("service")
+        only_names(field_of(self, "municipality", forms.ModelChoiceField))
 
     def clean(self):
         data = super().clean()
@@ -66,11 +77,17 @@ class SubscriptionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.only("code", "name_bg", "name_en")
-        self.fields["province"].queryset = self.fields["province"].queryset.only("code", "name_bg", "name_en")
+        for name in ("municipality", "province"):
+            only_names(field_of(self, name, forms.ModelChoiceField))
 
     def clean(self):
         data = super().clean()
         if bool(data.get("municipality")) == bool(data.get("province")):
             raise forms.ValidationError(_("Choose either a municipality or a province."))
         return data
+
+
+def only_names(field: forms.ModelChoiceField) -> None:
+    """A municipality or province picker reads only what its options show."""
+    if field.queryset is not None:  # a model form's key field always has one
+        field.queryset = field.queryset.only(*NAMES_ONLY)

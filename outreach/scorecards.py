@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import policy
-from scoring.index import IndexTable, index_series
+from adoption.models import Stage
+from scoring.index import IndexRow, IndexTable, index_series
 from scoring.peers import Peers, peer_table
 from scoring.targets import TargetProgress, targets_progress
 
@@ -100,7 +101,7 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def next_steps(row) -> list[str]:
+def next_steps(row: IndexRow) -> list[tuple[str, Stage]]:
     """For each service not yet adopted, the next stage to reach (the municipality's to-do list)."""
     steps = []
     for score in row.services.values():
@@ -117,8 +118,12 @@ def next_steps(row) -> list[str]:
 
 def municipality_scorecard(figures: Figures, subscription: Subscription) -> Scorecard:
     municipality = subscription.municipality
+    if municipality is None:
+        raise ValueError("A municipality's scorecard is for a subscription to a municipality.")
     row = figures.now.row(municipality.code)
     before = figures.before.row(municipality.code)
+    if row is None or before is None:  # every municipality has a row on both days
+        raise ValueError(f"{municipality.code} has no index row.")
     context = {
         "period": figures.period,
         "row": row,
@@ -149,6 +154,8 @@ def municipality_scorecard(figures: Figures, subscription: Subscription) -> Scor
 
 def province_scorecard(figures: Figures, subscription: Subscription) -> Scorecard:
     province = subscription.province
+    if province is None:
+        raise ValueError("A province's scorecard is for a subscription to a province.")
     now = next(p for p in figures.now.provinces if p.code == province.code)
     before = next(p for p in figures.before.provinces if p.code == province.code)
     rows = [r for r in figures.now.rows if r.province_code == province.code]
@@ -183,7 +190,7 @@ def scorecard_for(figures: Figures, subscription: Subscription) -> Scorecard:
 def ensure_officer_subscriptions() -> int:
     """Every active officer with an address receives their municipality's scorecard (once subscribed,
     pausing is theirs or the ministry's to decide, so existing rows are left alone)."""
-    officers = policy.officers(get_user_model().objects).exclude(email="")
+    officers = policy.officers(get_user_model().objects.all()).exclude(email="")
     existing = set(Subscription.objects.filter(user__isnull=False).values_list("user_id", flat=True))
     created = [
         Subscription(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from .workdays import first_working_day
 def send_monthly_scorecards(today: str | None = None) -> dict:
     """Runs every weekday morning of the month's first week; sends only on its first working day.
     Re-running (a restart, a second beat) sends nothing twice: deliveries are recorded."""
-    day = timezone.localdate() if today is None else timezone.datetime.fromisoformat(today).date()
+    day = timezone.localdate() if today is None else datetime.fromisoformat(today).date()
     if day != first_working_day(day.year, day.month):
         return {"sent": 0, "reason": "not the first working day"}
     result = scorecards.send_scorecards(scorecards.previous_period(day))

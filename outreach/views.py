@@ -7,7 +7,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,8 @@ from .tables import CaseTable, DeliveryTable, SubscriptionTable
 
 class ManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Ministry pages: anonymous users sign in first, everybody else gets 403."""
+
+    request: HttpRequest  # set by the view it is mixed into
 
     def test_func(self) -> bool:
         return policy.can_manage_outreach(self.request.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -13,7 +15,11 @@ from core.formatting import format_month
 from .choices import NOT_DECLARED, UsageBreakdown, UsageService
 from .queries import MatrixRow
 
-ITEM_LABELS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Keyed by the `?by=` value as sent (a str); its labels.
+ITEM_LABELS: dict[str, tuple[StrPromise, StrPromise]] = {
     UsageBreakdown.REGISTER: (_("Register code"), _("Register")),
     UsageBreakdown.QUERY_TYPE: (_("Query type (operation)"), _("Query type")),
 }

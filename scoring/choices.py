@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +19,16 @@ class Band(models.TextChoices):
 BAND_FLOORS: list[tuple[float, str]] = [(70, Band.HIGH), (40, Band.MIDDLE), (0, Band.LOW)]
 # Map fill classes of portal.css (.map-fill-N) for the bands: red, amber, green.
 BAND_FILLS = {Band.LOW: 5, Band.MIDDLE: 3, Band.HIGH: 6}
+# (background, text) of each band, as `.index-band` in scoring.css: for images that cannot load a
+# stylesheet (the open site's SVG badge).
+BAND_COLOURS = {
+    Band.LOW: ("#f8d7da", "#58151c"),
+    Band.MIDDLE: ("#fff3cd", "#523d00"),
+    Band.HIGH: ("#d1e7dd", "#0a3622"),
+}
 
 
-def band_of(index: float) -> str:
+def band_of(index: float | Decimal) -> str:
     for floor, band in BAND_FLOORS:
         if index >= floor:
             return band

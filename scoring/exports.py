@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy as _
 import exports
 from accounts import policy
 from dashboards.exports import DashboardExport
-from municipalities.models import Province
 
-from .forms import IndexFilterForm
-from .index import NoIndexMethod, index_on
+from .filters import IndexFilterSet
+from .index import NoIndexMethod
 from .peers import ranked_rows
+from .served import served_index
 from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress
-from .views import filter_ranked
 
 
 @exports.register
@@ -40,14 +39,12 @@ class IndexExport(DashboardExport):
     def result(self) -> Any:
         value = self.params.get("method", "")
         try:
-            return index_on(self.as_of, int(value) if str(value).isdigit() else None)
+            return served_index(self.as_of, int(value) if str(value).isdigit() else None)
         except NoIndexMethod as error:
             raise Http404(str(error)) from error
 
     def get_table_data(self) -> Any:
-        rows = ranked_rows(self.result)
-        form = IndexFilterForm(self.params, provinces=Province.objects.only("code", "name_bg", "name_en"))
-        return filter_ranked(rows, form.cleaned_data) if form.is_valid() else rows
+        return IndexFilterSet(self.params, rows=ranked_rows(self.result)).qs
 
     def make_table(self, data: Any, **kwargs: Any) -> IndexTable:
         return IndexTable(data, services=self.result.services, **kwargs)

@@ -1,4 +1,4 @@
-"""Forms of the scoring pages: the index table's filters, a new method version, a new target."""
+"""Forms of the scoring pages: a new method version, a new target (the index table's filters: filters.py)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.snapshots import USAGE_ROLLUPS
-from municipalities.choices import PopulationBand
 
-from .choices import Band, Measure, PeerScope
+from .choices import Measure
 from .models import Target
 from .services import MethodInput
-
-
-class IndexFilterForm(forms.Form):
-    """Filters of the index table. A plain form: the index is computed, not a column to filter on."""
-
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    population_band = forms.ChoiceField(label=_("Population band (peer group)"), required=False)
-    band = forms.ChoiceField(label=_("Index band"), required=False)
-    peers_of = forms.CharField(
-        label=_("Peers of (NSI code)"),
-        required=False,
-        max_length=5,
-        help_text=_("Only this municipality's peer group, e.g. VAR06."),
-    )
-    peer_scope = forms.ChoiceField(label=_("Peer group"), choices=PeerScope.choices, required=False)
-
-    def __init__(self, *args, provinces=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("All provinces")), *((p.code, p.name) for p in provinces)]
-        self.fields["population_band"].choices = [("", _("Any population")), *PopulationBand.choices]
-        self.fields["band"].choices = [("", _("Any band")), *Band.choices]
-
-    def clean_peers_of(self) -> str:
-        return (self.cleaned_data.get("peers_of") or "").strip().upper()
 
 
 class MethodForm(forms.Form):

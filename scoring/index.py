@@ -32,7 +32,7 @@ from adoption.choices import ChangeKind, ServiceCode, Verification
 from adoption.models import Adoption, AdoptionChange, Service, Stage
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, observed_sets
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
-from municipalities.models import Municipality
+from municipalities.models import LocalizedNameMixin, Municipality, localized_name, uses_english
 
 from .choices import band_of
 from .models import IndexMethod
@@ -127,7 +127,7 @@ class VerifiedHistory:
         self.stages = {stage.id: stage for s in services for stage in s.stages.all()}
         codes = {s.id: s.code for s in services}
         rows = counting_entries(day).values_list("municipality_id", "service_id", "effective_date", "id", "to_stage_id")
-        self.entries: dict[tuple[int, str], list[tuple[date, int, int]]] = defaultdict(list)
+        self.entries: dict[tuple[int, str | None], list[tuple[date, int, int]]] = defaultdict(list)
         for municipality_id, service_id, effective, entry_id, stage_id in rows:
             self.entries[(municipality_id, codes.get(service_id))].append((effective, entry_id, stage_id))
         for entries in self.entries.values():
@@ -224,6 +224,46 @@ def mean(values: list[Decimal]) -> Decimal:
     return tenth(sum(values, Decimal(0)) / len(values)) if values else Decimal(0)
 
 
+@dataclass(frozen=True)
+class Area(LocalizedNameMixin):
+    """A province as the index reads it."""
+
+    code: str
+    name_bg: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Place(LocalizedNameMixin):
+    """A municipality as the index and the targets read it: plain values from one query, no model
+    instances (building 265 of them, with their provinces, cost more than the rest of the formula)."""
+
+    id: int
+    code: str
+    name_bg: str
+    name_en: str
+    population: int
+    province: Area
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipalities:detail", kwargs={"code": self.code})
+
+
+def places() -> list[Place]:
+    """Every municipality in the index's order (by Bulgarian name), with its province: one query."""
+    rows = Municipality.objects.order_by("name_bg", "code").values_list(
+        "id", "code", "name_bg", "name_en", "population", "province__code", "province__name_bg", "province__name_en"
+    )
+    provinces: dict[str, Area] = {}
+    result = []
+    for pk, code, name_bg, name_en, population, province_code, province_bg, province_en in rows:
+        province = provinces.get(province_code)
+        if province is None:
+            province = provinces[province_code] = Area(province_code, province_bg, province_en)
+        result.append(Place(pk, code, name_bg, name_en, population, province))
+    return result
+
+
 @dataclass
 class IndexInputs:
     """Everything the index needs for a set of dates, read once."""
@@ -231,7 +271,7 @@ class IndexInputs:
     weights: Weights | None  # None: facts only (targets need no weights)
     services: list[Service]
     history: VerifiedHistory
-    municipalities: list[Municipality]
+    municipalities: list[Place]
     observed: dict[str, dict[date, set[int] | None]]  # None: no usage reports cover that window
 
 
@@ -246,11 +286,7 @@ def load_inputs(days: list[date], method: int | Weights | None = None) -> IndexI
 def load_facts(days: list[date]) -> IndexInputs:
     """Services, the verified history, the municipalities and observed use on each of `days`."""
     services = all_services()
-    municipalities = list(
-        Municipality.objects.select_related("province")
-        .only("code", "name_bg", "name_en", "population", "province__code", "province__name_bg", "province__name_en")
-        .order_by("name_bg", "code")
-    )
+    municipalities = places()
     unique_days = sorted(set(days))
     observed = {
         code: {day: seen or None for day, seen in zip(unique_days, observed_sets(code, unique_days), strict=True)}
@@ -260,19 +296,30 @@ def load_facts(days: list[date]) -> IndexInputs:
     return IndexInputs(None, services, history, municipalities, observed)
 
 
-def _service_score(inputs: IndexInputs, municipality_id: int, service: Service, day: date, cache: dict) -> ServiceScore:
-    """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared."""
+def _service_score(
+    inputs: IndexInputs, municipality_id: int, service: Service, seen: set[int] | None, day: date, cache: dict
+) -> ServiceScore:
+    """One cell; cells are immutable and few distinct (service, stage, observed), so they are shared.
+
+    `seen`: who used the service in the window ending `day`; None when no usage report covers it."""
     stage = inputs.history.stage_on(municipality_id, service.code, day)
-    seen = inputs.observed.get(service.code)
-    observed = None if seen is None or seen[day] is None else municipality_id in seen[day]
+    observed = None if seen is None else municipality_id in seen
     key = (service.code, stage.id if stage else None, observed)
     score = cache.get(key)
     if score is None:
-        weight, unobserved = inputs.weights.services[service.code]
-        worth = inputs.weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
+        weights = _weights(inputs)
+        weight, unobserved = weights.services[service.code]
+        worth = weights.stages.get(stage.id, Decimal(0)) if stage else Decimal(0)
         factor = unobserved if observed is False else ONE
         score = cache[key] = ServiceScore(service.code, stage, observed, worth, factor, weight)
     return score
+
+
+def _weights(inputs: IndexInputs) -> Weights:
+    """The method's weights, which the index needs (load_inputs reads them, load_facts does not)."""
+    if inputs.weights is None:
+        raise ValueError("The index needs a method's weights: read the inputs with load_inputs().")
+    return inputs.weights
 
 
 def detail_url_template() -> tuple[str, str]:
@@ -319,26 +366,42 @@ def worked_example(weights: Weights, services: list[Service]) -> WorkedExample:
 
 
 def compute(inputs: IndexInputs, day: date) -> IndexTable:
-    """The index table on one day from loaded inputs (no queries)."""
-    weighted = [s for s in inputs.services if s.code in inputs.weights.services]
-    total = inputs.weights.total_weight
+    """The index table on one day from loaded inputs (no queries).
+
+    Municipalities share cells, and many share the same set of cells (the same stages and use), so
+    the formula runs once per distinct set; names are picked in the active language read once.
+    """
+    weights = _weights(inputs)
+    weighted = [s for s in inputs.services if s.code in weights.services]
+    total = weights.total_weight
     url, placeholder = detail_url_template()
+    english = uses_english()
     cells: dict = {}
+    indices: dict[tuple[int, ...], Decimal] = {}
     rows = []
+    columns = []  # each weighted service with who used it in the window (None: no report covers it)
+    for service in weighted:
+        observed = inputs.observed.get(service.code)
+        columns.append((service, None if observed is None else observed[day]))
     for m in inputs.municipalities:
-        scores = {s.code: _service_score(inputs, m.id, s, day, cells) for s in weighted}
+        scores = {s.code: _service_score(inputs, m.id, s, seen, day, cells) for s, seen in columns}
+        key = tuple(map(id, scores.values()))  # cells are shared: their identity is their content
+        index = indices.get(key)
+        if index is None:
+            index = indices[key] = index_of(list(scores.values()), total)
+        province = m.province
         rows.append(
             IndexRow(
                 id=m.id,
                 code=m.code,
-                name=m.name,
+                name=localized_name(m.name_bg, m.name_en, english),
                 name_bg=m.name_bg,
-                province_code=m.province.code,
-                province=m.province.name,
+                province_code=province.code,
+                province=localized_name(province.name_bg, province.name_en, english),
                 population=m.population,
                 population_band=population_band(m.population),
                 href=url.replace(placeholder, m.code),
-                index=index_of(list(scores.values()), total),
+                index=index,
                 services=scores,
             )
         )
@@ -354,12 +417,12 @@ def compute(inputs: IndexInputs, day: date) -> IndexTable:
     )
     return IndexTable(
         as_of=day,
-        method_version=inputs.weights.version,
+        method_version=weights.version,
         services=weighted,
         rows=rows,
         provinces=provinces,
         national=AreaIndex("", _("Bulgaria"), len(rows), mean([r.index for r in rows])),
-        unweighted=[s.name for s in inputs.services if s.code not in inputs.weights.services],
+        unweighted=[s.name for s in inputs.services if s.code not in weights.services],
     )
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Count, F, Max, Q
+from django.db import connections, models, router
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -173,6 +173,12 @@ class Target(LocalizedNameMixin, models.Model):
 def scoring_version() -> str:
     """Part of the dashboards' cache key for scoring figures: a new method version or target shows at once
     (the dashboards' data version already follows imports and the adoption history)."""
-    methods = IndexMethod.objects.aggregate(last=Max("version"))
-    targets = Target.objects.aggregate(n=Count("id"), last=Max("id"))
-    return f"m{methods['last']}:t{targets['n']}:{targets['last']}"
+    methods, targets = IndexMethod._meta.db_table, Target._meta.db_table
+    # One round trip: every served index reads it (scoring/served.py).
+    with connections[router.db_for_read(IndexMethod)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(version) FROM {methods}), (SELECT count(*) FROM {targets}), "  # noqa: S608 - the models' tables
+            f"(SELECT max(id) FROM {targets})"
+        )
+        last_method, count, last_target = cursor.fetchone()
+    return f"m{last_method}:t{count}:{last_target}"

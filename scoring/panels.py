@@ -7,14 +7,17 @@ from datetime import date
 from accounts import policy
 
 from .choices import Band
-from .index import NoIndexMethod, index_on
+from .index import NoIndexMethod
 from .maps import map_by_band
 from .peers import peer_table
+from .served import served_index
 from .targets import targets_progress
 
 
-def overview_panel(user, as_of: date, cached) -> dict:
-    """The index map and band counts (roles that see every municipality), the targets (every role)."""
+def overview_panel(user, as_of: date, cached, data_version: str | None = None) -> dict:
+    """The index map and band counts (roles that see every municipality), the targets (every role).
+
+    `cached(name, compute)` keeps the targets; the index is the served one (served.py)."""
     context = {"as_of": as_of, "show": policy.can_view_targets(user)}
     if not context["show"]:
         return context
@@ -22,7 +25,7 @@ def overview_panel(user, as_of: date, cached) -> dict:
     if not policy.can_view_index_table(user):
         return context
     try:
-        table = cached("scoring_index", lambda: index_on(as_of))
+        table = served_index(as_of, data_version=data_version)
     except NoIndexMethod:
         return context
     context.update(
@@ -37,10 +40,12 @@ def municipality_panel(user, municipality, as_of: date) -> dict:
     """The municipality's index, its standing among peers and the targets it still misses."""
     context = {"municipality": municipality, "as_of": as_of, "show": False}
     try:
-        table = index_on(as_of)
+        table = served_index(as_of)
     except NoIndexMethod:
         return context
     row = table.row(municipality.code)
+    if row is None:  # every municipality has a row; one added since has none yet
+        return context
     peers = peer_table(table)[municipality.code]
     progress = targets_progress(as_of)
     context.update(

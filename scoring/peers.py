@@ -70,7 +70,8 @@ def peer_table(table: IndexTable) -> dict[str, Peers]:
     medians = {key: tenth(Decimal(median(values))) for key, values in sorted_values.items()}
     result = {}
     for row in table.rows:
-        index, services = {}, {code: {} for code in codes}
+        index: dict[str, PeerStanding] = {}
+        services: dict[str, dict[str, PeerStanding]] = {code: {} for code in codes}
         for scope in PeerScope:
             key = (scope, peer_key(row, scope))
             index[scope.value] = standing(row.index, sorted_values[(key, None)], scope, medians[(key, None)])

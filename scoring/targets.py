@@ -33,8 +33,10 @@ def pace_days(day: date) -> list[date]:
     return [months_before(day, k) for k in range(PACE_MONTHS, -1, -1)]
 
 
-def counting_stages(stage: Stage) -> set[int]:
+def counting_stages(stage: Stage | None) -> set[int]:
     """The stage and the later ones that still count (not those after the adopted stage that lost it)."""
+    if stage is None:  # a stage target always has one (the constraint scoring_target_stage_given)
+        raise ValueError("A stage target needs a stage.")
     stages = list(stage.service.stages.all())
     adopted = max((s.order for s in stages if s.counts_as_adopted), default=max(s.order for s in stages))
     return {s.id for s in stages if s.order >= stage.order and (s.order <= adopted or s.counts_as_adopted)}

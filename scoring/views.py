@@ -7,7 +7,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,16 @@ from django_tables2.views import SingleTableMixin
 from accounts import policy
 from adoption.services import services_with_stages
 from dashboards.views import DashboardMixin
-from municipalities.models import Municipality, Province
+from municipalities.models import Municipality
 
-from .forms import IndexFilterForm, MethodForm, TargetForm
-from .index import NoIndexMethod, index_on, load_method, worked_example
+from .filters import IndexFilterSet
+from .forms import MethodForm, TargetForm
+from .index import NoIndexMethod, load_method, worked_example
 from .maps import map_by_band
 from .models import IndexMethod, Target, scoring_version
 from .panels import municipality_panel, overview_panel
-from .peers import RankedRow, ranked_rows
+from .peers import ranked_rows
+from .served import served_index
 from .tables import IndexTable, TargetProgressTable
 from .targets import targets_progress, targets_queryset
 
@@ -82,24 +84,6 @@ class MethodView(TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-def filter_ranked(rows: list[RankedRow], data: dict) -> list[RankedRow]:
-    """The index table's filters; `peers_of` keeps that municipality's peer group (country or province)."""
-    if data.get("province"):
-        rows = [r for r in rows if r.province_code == data["province"]]
-    if data.get("population_band"):
-        rows = [r for r in rows if r.population_band == data["population_band"]]
-    if data.get("band"):
-        rows = [r for r in rows if r.band == data["band"]]
-    anchor = next((r for r in rows if r.code == data.get("peers_of")), None) if data.get("peers_of") else None
-    if data.get("peers_of"):
-        if anchor is None:
-            return []
-        rows = [r for r in rows if r.population_band == anchor.population_band]
-        if data.get("peer_scope") == "province":
-            rows = [r for r in rows if r.province_code == anchor.province_code]
-    return rows
-
-
 class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality's index with its band and peer ranks, the map by band and the provinces."""
 
@@ -113,23 +97,17 @@ class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
         if not hasattr(self, "_index"):
             version = method_version(self.request)
             try:
-                self._index = self.cached(
-                    "scoring_index", lambda: index_on(self.as_of, version), version, scoring_version()
-                )
+                self._index = served_index(self.as_of, version, self.cache_version())
             except NoIndexMethod as error:
                 raise Http404(str(error)) from error
         return self._index
 
     def get_table(self, **kwargs):
         result = self.index_table()
-        self.filter_form = IndexFilterForm(
-            self.request.GET, provinces=Province.objects.only("code", "name_bg", "name_en")
-        )
-        rows = ranked_rows(result)
-        if self.filter_form.is_valid():
-            rows = filter_ranked(rows, self.filter_form.cleaned_data)
-        self.rows = rows
-        table = IndexTable(rows, services=result.services)
+        filterset = IndexFilterSet(self.request.GET, rows=ranked_rows(result))
+        self.filter_form = filterset.form
+        self.rows = filterset.qs
+        table = IndexTable(self.rows, services=result.services)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         return table
 
@@ -212,6 +190,7 @@ class FragmentMixin:
     """`?fragment=1`: only the panel (the page that includes it loads it after drawing itself);
     without it, the panel as a page of its own (the link for browsers without JavaScript)."""
 
+    request: HttpRequest  # set by the view it is mixed into
     fragment_template = ""
     page_template = ""
 
@@ -231,7 +210,10 @@ class OverviewPanelView(FragmentMixin, DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stamp = scoring_version()
-        context.update(overview_panel(self.request.user, self.as_of, lambda name, f: self.cached(name, f, stamp)))
+        cached = self.cached
+        context.update(
+            overview_panel(self.request.user, self.as_of, lambda name, f: cached(name, f, stamp), self.cache_version())
+        )
         return context
 
 

@@ -105,3 +105,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_cache():
+    """Each test starts with an empty per-process cache: it keeps what an edition never changes, but a
+    test's database is flushed or rolled back, so an edition of an earlier test must not be served."""
+    from django.core.cache import caches
+
+    caches["process"].clear()
+    yield
+    caches["process"].clear()

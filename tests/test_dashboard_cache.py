@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -43,6 +43,20 @@ def test_a_second_visit_is_answered_304_without_a_body(client, ministry_user, us
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == first["ETag"]
+
+
+def test_a_revalidation_by_date_alone_is_answered_304_until_the_data_changes(client, ministry_user, usage):
+    """Last-Modified names whole seconds while the data's last change has a fraction of one: the date the
+    browser sends back must still match (it did not: every such revalidation got the whole page)."""
+    finished = (timezone.now() + timedelta(seconds=1)).replace(microsecond=500_000)
+    ImportBatch.objects.filter(status=Status.SUCCEEDED).update(finished_at=finished)
+    client.force_login(ministry_user)
+    url, params = reverse("dashboards:provinces"), {"as_of": "2018-08-31"}
+    first = client.get(url, params)
+    again = client.get(url, params, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    load_regix([(date(2018, 8, 20), "VAR01", PERSON, 5)], name="later.csv")
+    assert client.get(url, params, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 200
 
 
 def test_a_new_import_changes_the_etag_and_the_page(client, ministry_user, usage):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from outreach.cases import close_reached, outreach_effect, send_follow_ups
 from outreach.choices import CaseStatus
+from outreach.forms import CaseForm
 from outreach.models import Case
 
 from .adoption_helpers import municipality, service, stage
@@ -101,6 +102,13 @@ def test_officers_get_their_own_cases_from_the_api_and_no_note(as_persona, case)
     mine = as_persona("officer_varna").get("/api/outreach/cases/").json()["results"]
     assert [r["id"] for r in mine] == [case.pk]
     assert "internal_note" not in mine[0]
+
+
+def test_the_case_forms_stage_picker_names_each_stage_with_its_service():
+    production = stage("regix", "production")
+    labels = {str(label) for value, label in CaseForm().fields["agreed_stage"].choices if value}
+    assert f"{production.service.name}: {production.name}" in labels
+    assert production.name not in labels  # never a bare stage name: codes repeat across services
 
 
 def test_a_case_closes_by_itself_when_the_agreed_stage_is_verified(case):

@@ -231,3 +231,19 @@ def test_a_new_method_version_shows_at_once_on_the_cached_index(client, ministry
     given = default_input(services)
     new_method(MethodInput(dict(given.services), given.stages), services, note="same weights, new version")
     assert client.get(INDEX, {"as_of": "2018-06-01"}).context["index"].method_version == 2
+
+
+def test_the_index_api_filters_with_the_pages_filterset(client, ministry_user, varna_real):
+    """`/api/index/` and `/index/` share IndexFilterSet: the same rows for the same filters; an invalid
+    filter is a 400 naming it in the API, while the page shows every row."""
+    client.force_login(ministry_user)
+    query = {"as_of": "2018-06-01", "peers_of": "var06", "peer_scope": "province", "band": "low"}
+    page = {row.record.code for row in client.get(INDEX, query).context["table"].rows}
+    api = {row["code"] for row in client.get("/api/index/", query).json()}
+    assert "VAR06" in api
+    assert api == page
+    assert len(client.get("/api/index/", {"as_of": "2018-06-01"}).json()) > len(api)
+    invalid = client.get("/api/index/", {"as_of": "2018-06-01", "band": "purple"})
+    assert invalid.status_code == 400
+    assert "band" in invalid.json()
+    assert client.get(INDEX, {"as_of": "2018-06-01", "band": "purple"}).status_code == 200

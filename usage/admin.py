@@ -6,7 +6,7 @@ from .models import ImportBatch, ObservedAdoption
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = ["id", "kind", "file_name", "status", "rows_read", "rows_accepted", "rows_rejected", "created_at"]
     list_filter = ["kind", "status", "door"]
     search_fields = ["file_name", "sha256"]
@@ -14,7 +14,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ObservedAdoption)
-class ObservedAdoptionAdmin(admin.ModelAdmin):
+class ObservedAdoptionAdmin(admin.ModelAdmin[ObservedAdoption]):
     list_display = ["municipality", "service", "first_day", "last_day"]
     list_filter = ["service"]
     list_select_related = ["municipality", "service"]

@@ -17,7 +17,7 @@ from accounts import policy
 from exports.choices import Flavour
 
 from .filters import ImportBatchFilterSet
-from .models import ImportBatch
+from .models import ImportBatch, ImportBatchQuerySet
 from .tables import ImportBatchTable
 
 
@@ -34,7 +34,7 @@ class BatchListExport(exports.TableExport):
         if not policy.can_view_batches(self.user):
             raise PermissionDenied
 
-    def get_queryset(self):
+    def get_queryset(self) -> ImportBatchQuerySet:
         return ImportBatch.objects.visible_to(self.user).select_related("uploaded_by")
 
 
@@ -63,7 +63,7 @@ class RejectedRowsExport(exports.ExportSource):
     def header(self) -> list[str]:
         return [gettext("line"), gettext("raw text"), gettext("reason")]
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[int, str, str]]:
         rows = self.batch.rejected_rows.order_by("line").values_list("line", "raw", "reason")
         with transaction.atomic(using=rows.db):  # a server-side cursor, one chunk at a time
             yield from rows.iterator(chunk_size=2000)

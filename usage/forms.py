@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Kind
@@ -20,8 +21,8 @@ class UploadForm(forms.Form):
         required=False,
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         if upload.size > settings.USAGE_MAX_UPLOAD_BYTES:

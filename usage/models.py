@@ -6,6 +6,9 @@ each import, in the same transaction, so dashboards never aggregate daily rows o
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
@@ -18,11 +21,16 @@ from accounts import policy
 
 from .choices import Door, Kind, Status
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-class ImportBatchQuerySet(models.QuerySet):
+    from accounts.models import User
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     """Access helpers for batches, used by pages, the API and the tasks alike."""
 
-    def visible_to(self, user) -> ImportBatchQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ImportBatchQuerySet:
         """Batches carry every municipality's figures: officers never see them; operators see their own."""
         return policy.batches_scope(user).apply(self, owner="uploaded_by")
 
@@ -97,7 +105,7 @@ class ImportBatch(models.Model):
         return reverse("usage:batch-detail", kwargs={"pk": self.pk})
 
     @property
-    def duration(self):
+    def duration(self) -> timedelta | None:
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None

@@ -28,7 +28,7 @@ class Outcome:
     detail: str = ""  # refused: the technical detail, folded below the reason
     finished: bool = True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | bool]:
         return asdict(self)
 
 

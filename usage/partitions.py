@@ -11,8 +11,12 @@ and archived or moved to another tablespace without touching the rest. Readers s
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 DAILY_TABLES = ("usage_regixdailyusage", "usage_seosdailyusage")
 DATE_INDEXES = ("usage_regix_daily_date_brin", "usage_seos_daily_date_brin")
@@ -27,12 +31,13 @@ def next_month(month: date) -> date:
     return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def is_partitioned(cursor, table: str) -> bool:
+def is_partitioned(cursor: CursorWrapper, table: str) -> bool:
     cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = %s::regclass)", [table])
-    return cursor.fetchone()[0]
+    partitioned: bool = cursor.fetchone()[0]
+    return partitioned
 
 
-def existing_months(cursor, table: str) -> set[str]:
+def existing_months(cursor: CursorWrapper, table: str) -> set[str]:
     cursor.execute(
         "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
         [table],
@@ -40,7 +45,7 @@ def existing_months(cursor, table: str) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def create_partition(cursor, table: str, month: date) -> bool:
+def create_partition(cursor: CursorWrapper, table: str, month: date) -> bool:
     """One month's partition; rows of that month waiting in the DEFAULT partition move into it. False if it existed.
 
     A DEFAULT partition holding rows of the month would refuse the new partition, so the month is made

@@ -13,8 +13,9 @@ import shutil
 import tempfile
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -26,11 +27,22 @@ from .choices import Door, Status
 from .ingest import BatchTakenOver, IngestResult, record_unexpected_failure, run
 from .models import ImportBatch
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
 def receive_file(
-    stream: IO[bytes], *, file_name: str, door: str, kind: str = "", user=None, queue: bool = True
+    stream: IO[bytes],
+    *,
+    file_name: str,
+    door: str,
+    kind: str = "",
+    user: User | AnonymousUser | None = None,
+    queue: bool = True,
 ) -> ImportBatch:
     """Keep the file with its sha256 and size, record a pending batch, and queue it after commit."""
     digest, size = hashlib.sha256(), 0
@@ -55,7 +67,7 @@ def receive_file(
     return batch
 
 
-def receive_path(path: Path, file_name: str = "", **kwargs) -> ImportBatch:
+def receive_path(path: Path, file_name: str = "", **kwargs: Any) -> ImportBatch:
     with path.open("rb") as handle:
         return receive_file(handle, file_name=file_name or path.name, **kwargs)
 
@@ -201,7 +213,7 @@ def scan_inbox() -> list[int]:
         archived = dirs["archive"] / taken.name
         shutil.move(taken, archived)
         ImportBatch.objects.filter(pk=batch.pk).update(source_path=str(archived))
-        transaction.on_commit(lambda batch_id=batch.pk: enqueue(batch_id))
+        transaction.on_commit(partial(enqueue, batch.pk))
         batch_ids.append(batch.pk)
     return batch_ids
 

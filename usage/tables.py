@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_duration
@@ -18,7 +19,7 @@ NOWRAP = {"td": {"class": "nowrap"}}
 BATCH_TABLE = {"class": "data-table batch-table"}
 
 
-class ImportBatchTable(tables.Table):
+class ImportBatchTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     id = tables.Column(verbose_name="#", linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     file_name = tables.Column(verbose_name=_("File"), linkify=True, attrs=NOWRAP)
@@ -56,7 +57,7 @@ class ImportBatchTable(tables.Table):
         per_page = 50
         attrs = BATCH_TABLE
 
-    def render_status(self, record: ImportBatch):
+    def render_status(self, record: ImportBatch) -> SafeString:
         return render_outcome(record)
 
     def value_status(self, record: ImportBatch) -> str:
@@ -65,17 +66,17 @@ class ImportBatchTable(tables.Table):
     def render_duration(self, record: ImportBatch) -> str:
         return format_duration(record.duration)
 
-    def value_duration(self, record: ImportBatch):
+    def value_duration(self, record: ImportBatch) -> str | float:
         return "" if record.duration is None else round(record.duration.total_seconds(), 3)
 
 
-def render_outcome(batch: ImportBatch):
+def render_outcome(batch: ImportBatch) -> SafeString:
     """The status as a person reads it: "Imported with 3 rejected rows", never a bare "Succeeded"."""
     result = outcome(batch)
     return format_html('<span class="outcome-label {}">{}</span>', result.level, result.label)
 
 
-class OperatorBatchTable(tables.Table):
+class OperatorBatchTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     """An operator's own files on their page: what happened to each, in rows."""
 
     id = tables.Column(verbose_name="#", linkify=True)
@@ -94,11 +95,11 @@ class OperatorBatchTable(tables.Table):
         empty_text = _("You have not sent any file yet.")
         attrs = BATCH_TABLE
 
-    def render_status(self, record: ImportBatch):
+    def render_status(self, record: ImportBatch) -> SafeString:
         return render_outcome(record)
 
 
-class RejectedRowTable(tables.Table):
+class RejectedRowTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types: its classes are Any
     line = tables.Column(verbose_name=_("Line"), attrs=NUM)
     raw = tables.Column(verbose_name=_("Raw text"), attrs={"td": {"class": "raw"}})
     reason = tables.Column(verbose_name=_("Reason"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from celery import shared_task
 
@@ -10,11 +11,16 @@ from . import services
 
 # acks_late: a worker that dies mid-import leaves the message to be delivered again; the claim in
 # `services.process` makes a second delivery of a finished batch a no-op.
-TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "time_limit": 60 * 60, "soft_time_limit": 55 * 60}
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": 60 * 60,
+    "soft_time_limit": 55 * 60,
+}
 
 
 @shared_task(name="usage.tasks.ingest_batch", **TASK_OPTIONS)
-def ingest_batch(batch_id: int) -> dict | None:
+def ingest_batch(batch_id: int) -> dict[str, Any] | None:
     result = services.process(batch_id)
     return None if result is None else asdict(result)
 

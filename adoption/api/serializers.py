@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from adoption.models import Adoption, AdoptionChange, MunicipalityContact, Service, Stage
+from adoption.services import ServiceStatus
 from municipalities.models import Municipality
 
 # API descriptions are in English, the language of the API documentation; the field titles come
@@ -12,7 +15,7 @@ SERVICE_CODE_HELP = "Service code, e.g. seos or regix (see /api/services/)."
 COMMENT_HELP = "Why: free text, required and not blank; kept in the history."
 
 
-class StageSerializer(serializers.ModelSerializer):
+class StageSerializer(serializers.ModelSerializer[Stage]):
     class Meta:
         model = Stage
         fields = ["code", "order", "name_bg", "name_en", "counts_as_adopted"]
@@ -25,7 +28,7 @@ class StageSerializer(serializers.ModelSerializer):
         }
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(serializers.ModelSerializer[Service]):
     stages = StageSerializer(
         many=True, read_only=True, help_text="The service's stages in order; the first is where everyone starts."
     )
@@ -41,7 +44,7 @@ class ServiceSerializer(serializers.ModelSerializer):
         }
 
 
-class ServiceStatusSerializer(serializers.Serializer):
+class ServiceStatusSerializer(serializers.Serializer[ServiceStatus]):
     """One service's standing for a municipality (the first stage when nothing was declared)."""
 
     service = serializers.CharField(source="service.code", help_text=SERVICE_CODE_HELP)
@@ -93,11 +96,11 @@ class ServiceStatusSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(serializers.BooleanField())
-    def get_declared(self, status) -> bool:
+    def get_declared(self, status: ServiceStatus) -> bool:
         return status.adoption is not None
 
 
-class HistorySerializer(serializers.ModelSerializer):
+class HistorySerializer(serializers.ModelSerializer[AdoptionChange]):
     service = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=SERVICE_CODE_HELP)
     from_stage = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="Stage code before the entry; null for the first declaration."
@@ -140,7 +143,7 @@ class HistorySerializer(serializers.ModelSerializer):
         }
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(serializers.ModelSerializer[MunicipalityContact]):
     class Meta:
         model = MunicipalityContact
         fields = ["eik", "address", "responsible_person", "position", "phone", "email", "updated_at"]
@@ -155,7 +158,7 @@ class ContactSerializer(serializers.ModelSerializer):
         }
 
 
-class MunicipalityAdoptionSerializer(serializers.ModelSerializer):
+class MunicipalityAdoptionSerializer(serializers.ModelSerializer[Municipality]):
     """A municipality with the current stage of every service."""
 
     services = ServiceStatusSerializer(
@@ -187,7 +190,7 @@ class MunicipalityAdoptionDetailSerializer(MunicipalityAdoptionSerializer):
         fields = [*MunicipalityAdoptionSerializer.Meta.fields, "contact", "history"]
 
 
-class StageChangeInputSerializer(serializers.Serializer):
+class StageChangeInputSerializer(serializers.Serializer[None]):
     service = serializers.SlugRelatedField(
         slug_field="code", queryset=Service.objects.all(), help_text=SERVICE_CODE_HELP
     )
@@ -210,7 +213,7 @@ class StageChangeInputSerializer(serializers.Serializer):
         "the current stage's date.",
     )
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         stage = Stage.objects.filter(service=attrs["service"], code=attrs["stage"]).first()
         if stage is None:
             raise serializers.ValidationError({"stage": "Unknown stage for this service."})
@@ -218,7 +221,7 @@ class StageChangeInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ConfirmInputSerializer(serializers.Serializer):
+class ConfirmInputSerializer(serializers.Serializer[None]):
     service = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Service.objects.all(),
@@ -227,7 +230,7 @@ class ConfirmInputSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text=COMMENT_HELP)
 
 
-class VerifyInputSerializer(serializers.Serializer):
+class VerifyInputSerializer(serializers.Serializer[None]):
     service = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Service.objects.all(),
@@ -237,7 +240,7 @@ class VerifyInputSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text=COMMENT_HELP)
 
 
-class AdoptionSerializer(serializers.ModelSerializer):
+class AdoptionSerializer(serializers.ModelSerializer[Adoption]):
     """A declaration as stored, returned after a change."""
 
     municipality = serializers.SlugRelatedField(
@@ -273,7 +276,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
         }
 
 
-class PendingAdoptionSerializer(serializers.ModelSerializer):
+class PendingAdoptionSerializer(serializers.ModelSerializer[Adoption]):
     """A declaration waiting for the ministry's verification: the pending page's columns."""
 
     municipality = serializers.CharField(source="municipality.code", help_text="Municipality code, e.g. VAR06.")

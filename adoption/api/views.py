@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer, Serializer
 
 from accounts import policy
 from accounts.permissions import IsVerifier
 from adoption import services
 from adoption.filters import PendingAdoptionFilterSet
-from adoption.models import Adoption, AdoptionChange, Service, Stage
+from adoption.models import Adoption, AdoptionChange, AdoptionQuerySet, MunicipalityContact, Service, Stage
 from adoption.services import ServiceStatus
-from municipalities.api.views import MUNICIPALITY_FILTERS
 from municipalities.filters import MunicipalityFilterSet
 from municipalities.models import Municipality
 
@@ -44,25 +49,36 @@ MUNICIPALITY_CODE = OpenApiParameter(
     list=extend_schema(summary="List the services and their stages"),
     retrieve=extend_schema(summary="One service and its stages", parameters=[SERVICE_CODE]),
 )
-class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet[Service]):
     """The services municipalities adopt, each with its ordered stages."""
 
     queryset = Service.objects.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order", "id")))
     serializer_class = ServiceSerializer
     lookup_field = "code"
     pagination_class = None
-    filter_backends: list = []
+    filter_backends: list[type[Any]] = []
+
+
+@dataclass(frozen=True)
+class MunicipalityAdoption:
+    """A municipality with what its serializers read besides its own fields (those it passes on)."""
+
+    municipality: Municipality
+    statuses: list[ServiceStatus]
+    history: list[AdoptionChange] | None = None  # the detail's
+    contact_or_none: MunicipalityContact | None = None  # the detail's
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.municipality, name)
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Declared adoption of the municipalities the user may see", parameters=MUNICIPALITY_FILTERS
-    ),
+    list=extend_schema(summary="Declared adoption of the municipalities the user may see"),
     retrieve=extend_schema(
         summary="One municipality's declared adoption, contacts and history", parameters=[MUNICIPALITY_CODE]
     ),
 )
-class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Municipality]):
     """Each municipality's declared stage per service; the detail adds contacts and history.
 
     Officers see only their own municipality (others are 404), analysts read everything,
@@ -74,7 +90,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_field = "code"
     ordering_fields = ["code", "name_bg"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Municipality]:
         adoptions = Adoption.objects.select_related("stage")
         queryset = (
             Municipality.objects.visible_to(self.request.user)
@@ -91,17 +107,18 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         return queryset
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Municipality]]:
         if self.action == "retrieve":
             return MunicipalityAdoptionDetailSerializer
         return MunicipalityAdoptionSerializer
 
-    def _decorate(self, municipalities) -> None:
-        """Attach statuses (and history) computed from the prefetched rows: no query per row."""
+    def _decorate(self, municipalities: Iterable[Municipality]) -> list[MunicipalityAdoption]:
+        """Add statuses (and history) computed from the prefetched rows: no query per row."""
         all_services = services.services_with_stages()
+        decorated = []
         for municipality in municipalities:
             by_service = {a.service_id: a for a in municipality.adoptions.all()}
-            municipality.statuses = [
+            statuses = [
                 ServiceStatus(
                     service=s,
                     stage=by_service[s.pk].stage if s.pk in by_service else s.first_stage(),
@@ -110,22 +127,26 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 for s in all_services
             ]
             if self.action == "retrieve":
-                municipality.history = list(municipality.adoption_changes.all())
-                municipality.contact_or_none = getattr(municipality, "contact", None)
+                history = list(municipality.adoption_changes.all())
+                contact = getattr(municipality, "contact", None)
+                decorated.append(MunicipalityAdoption(municipality, statuses, history, contact))
+            else:
+                decorated.append(MunicipalityAdoption(municipality, statuses))
+        return decorated
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        self._decorate(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        rows = self._decorate(queryset if page is None else page)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
-        municipality = self.get_object()
-        self._decorate([municipality])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        (municipality,) = self._decorate([self.get_object()])
         return Response(self.get_serializer(municipality).data)
 
-    def _writable_municipality(self, check):
-        municipality = get_object_or_404(Municipality.objects.visible_to(self.request.user), code=self.kwargs["code"])
+    def _writable_municipality(self, check: Callable[[Any, Municipality], bool]) -> Municipality:
+        visible = Municipality.objects.visible_to(self.request.user)
+        municipality: Municipality = get_object_or_404(visible, code=self.kwargs["code"])
         if not check(self.request.user, municipality):
             raise PermissionDenied()
         return municipality
@@ -137,7 +158,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: AdoptionSerializer},
     )
     @action(detail=True, methods=["post"])
-    def changes(self, request, code=None):
+    def changes(self, request: Request, code: str | None = None) -> Response:
         """Declare a new stage (officers of this municipality and ministry staff)."""
         municipality = self._writable_municipality(policy.can_change_declarations_of)
         data = _valid(StageChangeInputSerializer, request)
@@ -162,7 +183,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={200: AdoptionSerializer},
     )
     @action(detail=True, methods=["post"])
-    def confirm(self, request, code=None):
+    def confirm(self, request: Request, code: str | None = None) -> Response:
         """Confirm a declaration is still current, which clears its stale flag.
 
         Officers of this municipality and ministry staff; 404 when the municipality has no
@@ -180,7 +201,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={200: AdoptionSerializer},
     )
     @action(detail=True, methods=["post"])
-    def verify(self, request, code=None):
+    def verify(self, request: Request, code: str | None = None) -> Response:
         """Ministry staff verify (approve=true) or reject a declaration, with a comment; others get 403."""
         municipality = self._writable_municipality(lambda user, _m: policy.can_verify_changes(user))
         data = _valid(VerifyInputSerializer, request)
@@ -195,13 +216,9 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         description="The ministry's queue, as on the pending page: every unverified declaration, oldest first "
         "(by set_at). Verifying or rejecting one through POST /api/adoption/{code}/verify/ removes it. "
         "Ministry staff and administrators only; everybody else gets 403.",
-        parameters=[
-            OpenApiParameter("province", str, description="NSI province code, e.g. VAR: only its municipalities."),
-            OpenApiParameter("service", str, description="Service code, e.g. seos or regix: only its declarations."),
-        ],
     ),
 )
-class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Adoption]):
     """Declarations waiting for the ministry's verification: the pending page's queue as an API."""
 
     permission_classes = [IsVerifier]
@@ -210,15 +227,16 @@ class PendingVerificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
     # The queue's order is fixed (oldest first), as on the page: no ?ordering=.
     filter_backends = [DjangoFilterBackend]
 
-    def get_queryset(self):
+    def get_queryset(self) -> AdoptionQuerySet:
         return Adoption.objects.pending_verification_for(self.request.user)
 
 
-def _valid(serializer_class, request) -> dict:
+def _valid(serializer_class: type[Serializer[None]], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    data: dict[str, Any] = serializer.validated_data
+    return data
 
 
-def _messages(error: DjangoValidationError):
+def _messages(error: DjangoValidationError) -> dict[str, list[str]]:
     return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}

@@ -1,4 +1,8 @@
-"""Read-only API of the RegiX catalogue, filtered like the pages."""
+"""Read-only API of the RegiX catalogue, filtered like the pages.
+
+The list filters are the pages' FilterSets (DEFAULT_FILTER_BACKENDS: django-filter's backend and
+ordering); drf-spectacular documents them from the filters' help_text.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,6 @@ from .serializers import QueryTypeSerializer, RegisterDetailSerializer, Register
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "q",
-                str,
-                description="Part of the code, a name, the owner or the name of one of the register's query types.",
-            ),
-            OpenApiParameter("owner", str, description="Part of the owner administration's name (any case)."),
-        ]
-    ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("code", str, "path", description="Register code, e.g. GRAO/NBD.")]
     ),
@@ -49,18 +43,6 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Part of the operation name or of the Bulgarian or English name."),
-            OpenApiParameter("register", str, description="Exact register code, e.g. GRAO/NBD."),
-            OpenApiParameter(
-                "is_active",
-                str,
-                enum=["true", "false"],
-                description="true: only active query types; false: only retired ones.",
-            ),
-        ]
-    ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("operation", str, "path", description="The full operation name.")]
     ),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.template.base import NodeList, Parser, Token
+from django.template.context import Context
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -14,25 +18,25 @@ register = template.Library()
 
 
 @register.filter
-def num(value, decimals: int | None = None) -> str:
+def num(value: object, decimals: int | None = None) -> str:
     """1 234 567 (grouped by a non-breaking space in Bulgarian), rounded half-up; "–" for no value."""
     return formatting.format_number(value, decimals)
 
 
 @register.filter
-def percent(value) -> str:
+def percent(value: object) -> str:
     """A share (0..1) as a percentage with one decimal, rounded half-up: 98,9 %."""
     return formatting.format_share(value)
 
 
 @register.filter
-def signed(value) -> str:
+def signed(value: object) -> str:
     """A change with its sign: +3, −2, 0."""
     return formatting.format_signed(value)
 
 
 @register.inclusion_tag("dashboards/includes/kept_params.html", takes_context=True)
-def kept_params(context, *drop: str):
+def kept_params(context: Context, *drop: str) -> dict[str, Any]:
     """Hidden inputs repeating the current query string, except the named parameters."""
     request = context["request"]
     dropped = {*drop, "page", "csv", "_export"}
@@ -44,13 +48,13 @@ def kept_params(context, *drop: str):
 
 
 @register.simple_tag
-def map_areas(national_map) -> str:
+def map_areas(national_map: maps.NationalMap) -> str:
     """A map's shapes inline, for the maps that are not served as a file (the index map by band)."""
     return mark_safe(maps.areas_markup(national_map))  # noqa: S308 - areas_markup escapes every value
 
 
 @register.simple_tag
-def map_rows(national_map) -> str:
+def map_rows(national_map: maps.NationalMap) -> str:
     """The table twin's rows: municipality, province, category and the figures behind it."""
     parts = []
     for area in national_map.areas:
@@ -63,7 +67,7 @@ def map_rows(national_map) -> str:
 
 
 @register.simple_tag
-def map_provinces(national_map) -> list[tuple[str, str]]:
+def map_provinces(national_map: maps.NationalMap) -> list[tuple[str, str]]:
     """The provinces of the map's municipalities, by name: the phone's "zoom to a province" picker.
     A municipality's NSI code starts with its province's (VAR06 is in VAR)."""
     provinces = {area.code[:3]: area.province for area in national_map.areas}
@@ -73,11 +77,11 @@ def map_provinces(national_map) -> list[tuple[str, str]]:
 class FragmentNode(template.Node):
     """The page's own part: the cached HTML when the view found it, else rendered (and cached)."""
 
-    def __init__(self, nodelist):
+    def __init__(self, nodelist: NodeList) -> None:
         self.nodelist = nodelist
 
-    def render(self, context) -> str:
-        cached = context.get("dashboard_fragment")
+    def render(self, context: Context) -> str:
+        cached: pagecache.Fragment | None = context.get("dashboard_fragment")
         if cached is not None:
             return mark_safe(cached.html)  # noqa: S308 - rendered by this template, escaped then
         html = self.nodelist.render(context)
@@ -88,7 +92,7 @@ class FragmentNode(template.Node):
 
 
 @register.tag
-def dashboard_fragment(parser, token):
+def dashboard_fragment(parser: Parser, token: Token) -> FragmentNode:
     """`{% dashboard_fragment %}…{% enddashboard_fragment %}` around the part of a page cached per data
     version (see pagecache.py); what lies outside (menus, forms with CSRF tokens) is rendered each time."""
     nodelist = parser.parse(("enddashboard_fragment",))

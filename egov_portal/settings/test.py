@@ -13,7 +13,10 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 # Per-process memory cache in tests: tests clear the cache, and clearing a Redis cache empties the whole
 # Redis database, the broker's queues included. tests/test_shared_cache.py covers the Redis backend.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+}
 # Eager everywhere except the tests that start a real worker (they override this).
 CELERY_TASK_ALWAYS_EAGER = True
 DASHBOARD_WARM = False  # tests/test_dashboard_cache.py turns it on

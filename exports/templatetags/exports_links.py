@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from exports import registry
 from exports.choices import XLSX_MAX_DATA_ROWS, Flavour
@@ -13,7 +14,7 @@ from exports.downloads import TRIGGER
 
 register = template.Library()
 
-HELP_TEXTS = {
+HELP_TEXTS: dict[str, StrPromise] = {
     Flavour.EXCEL: _("choose this to open the table in Excel: Cyrillic letters, columns and numbers come out right."),
     Flavour.CSV: _("for scripts, databases and LibreOffice: UTF-8, comma-separated, ISO dates, a decimal point."),
     Flavour.XLSX: _("a workbook with real numbers and dates; at most %(limit)s rows."),

@@ -1,4 +1,8 @@
-"""Read-only API of provinces and municipalities, filtered like the list page."""
+"""Read-only API of provinces and municipalities, filtered like the list page.
+
+The list filters are the page's FilterSets (DEFAULT_FILTER_BACKENDS); drf-spectacular documents
+them from the filters' help_text.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from adoption.models import Adoption
-from municipalities.choices import PopulationBand
 from municipalities.filters import MunicipalityFilterSet, ProvinceFilterSet
 from municipalities.models import Municipality, Province
 
 from .serializers import MunicipalityDetailSerializer, MunicipalitySerializer, ProvinceSerializer
 
-# The filters' own labels are the page's short form labels; the API describes them in full.
-NAME_OR_CODE = OpenApiParameter(
-    "q", str, description="Part of the Bulgarian or English name (any case), or the exact code."
-)
-MUNICIPALITY_FILTERS = [
-    NAME_OR_CODE,
-    OpenApiParameter("province", str, description="NSI province code, e.g. VAR: only its municipalities."),
-    OpenApiParameter(
-        "population_band",
-        str,
-        enum=PopulationBand.values,
-        description="Population band: lt5k (under 5,000), 5k-20k, 20k-100k or gt100k (100,000 and over).",
-    ),
-]
-
 
 @extend_schema_view(
-    list=extend_schema(parameters=[NAME_OR_CODE]),
     retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="NSI province code.")]),
 )
 class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,7 +31,6 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=MUNICIPALITY_FILTERS),
     retrieve=extend_schema(parameters=[OpenApiParameter("code", str, "path", description="Municipality code.")]),
 )
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):

@@ -9,12 +9,18 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from typing import Any
 
 from rest_framework import serializers
 
 from .. import schema
 
-SCALARS = {str: serializers.CharField, int: serializers.IntegerField, bool: serializers.BooleanField}
+SCALARS = {
+    str: serializers.CharField,
+    int: serializers.IntegerField,
+    float: serializers.FloatField,
+    bool: serializers.BooleanField,
+}
 _made: dict[type, type[serializers.Serializer]] = {}
 
 
@@ -23,7 +29,7 @@ def _field(name: str, hint) -> serializers.Field:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         nullable = type(None) in typing.get_args(hint)
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    options = {"help_text": schema.FIELD_HELP[name], **({"allow_null": True} if nullable else {})}
+    options: dict[str, Any] = {"help_text": schema.FIELD_HELP[name], **({"allow_null": True} if nullable else {})}
     origin = typing.get_origin(hint)
     if origin is list:
         (item,) = typing.get_args(hint)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -21,8 +20,6 @@ TAG = "open"
 EDITION = "An edition's slug, e.g. 2026-q3 or 2026-q3-v2, or 'latest' for the newest."
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description=EDITION)
 EDITION_SLUG = OpenApiParameter("edition_slug", str, OpenApiParameter.PATH, description=EDITION)
-PROVINCE = OpenApiParameter("province", str, description="Only this province (NSI code, e.g. VAR).")
-SERVICE = OpenApiParameter("service", str, description="The service that stage, adopted and observed refer to.")
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="NSI code, e.g. VAR06 or VAR.")
 
 
@@ -81,15 +78,15 @@ class _EditionFigures(OpenViewSet, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer([row.payload for row in page], many=True).data)
 
     def retrieve(self, request, edition_slug=None, code=None):
-        row = get_object_or_404(self.get_queryset(), code=(code or "").upper())
-        return Response(self.get_serializer(row.payload).data)
+        edition = reading.resolve(edition_slug)
+        return Response(self.get_serializer(reading.payload(edition, self.level, (code or "").upper())).data)
 
 
 @extend_schema_view(
     list=extend_schema(
         tags=[TAG],
         summary="Municipalities of an edition, with the open site's filters",
-        parameters=[EDITION_SLUG, PROVINCE, SERVICE],
+        parameters=[EDITION_SLUG],  # the filters: OpenMunicipalityFilterSet's, documented by drf-spectacular
     ),
     retrieve=extend_schema(tags=[TAG], summary="One municipality in an edition", parameters=[EDITION_SLUG, CODE]),
 )

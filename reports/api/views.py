@@ -24,7 +24,8 @@ class IsReader(permissions.BasePermission):
 
 class ReportAPIView(generics.ListAPIView):
     """The queryset is the municipalities the user may see; the FilterSet (through django-filter's
-    backend) turns them into the report's rows, exactly as on the page."""
+    backend) narrows them and the report's facts and gives the report's rows, exactly as on the
+    page. drf-spectacular documents its fields as the query parameters: none is written here."""
 
     permission_classes = [permissions.IsAuthenticated, IsReader]
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-INDEX = {"max_digits": 4, "decimal_places": 1}
+
+class Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+INDEX: Digits = {"max_digits": 4, "decimal_places": 1}
 
 
 class OfTableSerializer(serializers.Serializer):
@@ -75,8 +83,8 @@ class IndexRowSerializer(OfTableSerializer):
     services = serializers.SerializerMethodField(help_text="Each weighted service's part of the index.")
 
     @extend_schema_field(ServiceScoreSerializer(many=True))
-    def get_services(self, row) -> list[dict]:
-        result = []
+    def get_services(self, row) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = []
         for code, score in row.services.items():
             standing = row.standing.services[code]
             data = {

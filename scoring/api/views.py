@@ -1,11 +1,14 @@
 """The scoring API: the index (with its method version and peer ranks), provinces, methods, targets.
 
-The same computations and filters as the pages; officers get their own municipality only.
+The same computations and filters as the pages; officers get their own municipality only. The
+index's filters are the page's IndexFilterSet, documented by drf-spectacular; `as_of` and `method`
+are not filters: they choose which index is computed.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
@@ -16,23 +19,16 @@ from accounts import policy
 from dashboards.forms import AsOfForm
 from municipalities.models import Municipality
 
-from ..forms import IndexFilterForm
-from ..index import NoIndexMethod, index_on
+from ..filters import IndexFilterSet
+from ..index import NoIndexMethod
 from ..models import IndexMethod
 from ..peers import ranked_rows
+from ..served import served_index
 from ..targets import targets_progress
-from ..views import filter_ranked
 from .serializers import AreaIndexSerializer, IndexRowSerializer, MethodSerializer, TargetProgressSerializer
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day (YYYY-MM-DD); today if omitted.")
 METHOD = OpenApiParameter("method", OpenApiTypes.INT, description="An index method version; the newest if omitted.")
-FILTERS = [
-    OpenApiParameter("province", OpenApiTypes.STR, description="Province NSI code, e.g. VAR."),
-    OpenApiParameter("population_band", OpenApiTypes.STR, description="lt5k, 5k-20k, 20k-100k or gt100k."),
-    OpenApiParameter("band", OpenApiTypes.STR, description="Index band: low, middle or high."),
-    OpenApiParameter("peers_of", OpenApiTypes.STR, description="Only this municipality's peer group (NSI code)."),
-    OpenApiParameter("peer_scope", OpenApiTypes.STR, description="national (default) or province, with peers_of."),
-]
 
 
 def as_of_from(request):
@@ -51,7 +47,7 @@ def method_from(request) -> int | None:
 
 def index_for(request):
     try:
-        return index_on(as_of_from(request), method_from(request))
+        return served_index(as_of_from(request), method_from(request))
     except NoIndexMethod as error:
         raise Http404(str(error)) from error
 
@@ -61,19 +57,24 @@ class IndexListView(APIView):
     (nationally and in the province, for the index and for each service). Officers: their own."""
 
     permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]  # names IndexFilterSet to drf-spectacular; get() applies it
+    filterset_class = IndexFilterSet
 
-    @extend_schema(tags=["index"], parameters=[AS_OF, METHOD, *FILTERS], responses=IndexRowSerializer(many=True))
+    def get_queryset(self):
+        """The municipalities the user may see; its model tells drf-spectacular what the FilterSet filters."""
+        return Municipality.objects.visible_to(self.request.user)
+
+    @extend_schema(tags=["index"], parameters=[AS_OF, METHOD], responses=IndexRowSerializer(many=True))
     def get(self, request):
         if not policy.can_view_targets(request.user):
             return Response(status=403)
         table = index_for(request)
-        rows = ranked_rows(table)
-        form = IndexFilterForm(request.query_params, provinces=table.provinces)
-        if not form.is_valid():
-            raise serializers.ValidationError(form.errors)
-        rows = filter_ranked(rows, form.cleaned_data)
+        filterset = IndexFilterSet(request.query_params, rows=ranked_rows(table))
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        rows = filterset.qs
         if not policy.can_view_index_table(request.user):
-            visible = set(Municipality.objects.visible_to(request.user).values_list("id", flat=True))
+            visible = set(self.get_queryset().values_list("id", flat=True))
             rows = [r for r in rows if r.id in visible]
         return Response(IndexRowSerializer(rows, many=True, context={"table": table}).data)
 

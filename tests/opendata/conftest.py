@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.choices import Role
 from adoption import services
@@ -32,9 +32,11 @@ TODAY = date(2019, 8, 15)
 
 @pytest.fixture(autouse=True)
 def clean_cache():
-    cache.clear()
+    for each in (cache, caches["process"]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches["process"]):
+        each.clear()
 
 
 @pytest.fixture

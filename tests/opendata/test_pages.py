@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
+from unittest import mock
 
 import pytest
+from django.core.cache import cache, caches
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -66,6 +70,36 @@ def test_a_cached_page_is_served_without_a_query(client, editions, django_assert
         client.get(url)
         with django_assert_max_num_queries(0):
             assert client.get(url).status_code == 200
+
+
+def test_a_warm_page_needs_no_round_trip_to_the_shared_cache(client, editions, django_assert_max_num_queries):
+    """Each process keeps an edition's pages in its own memory: served with Redis emptied (or away)."""
+    urls = ("/open/", "/open/editions/2019-q3/municipalities/VAR06/", "/open/embed/VAR06/", "/open/embed/VAR06.svg")
+    first = {url: client.get(url).status_code for url in urls}
+    cache.clear()
+    with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a round trip")):
+        with django_assert_max_num_queries(0):
+            assert {url: client.get(url).status_code for url in urls} == first == dict.fromkeys(urls, 200)
+
+
+def test_anonymous_pages_are_gzipped_once_and_each_visitor_gets_a_fresh_token(client, editions):
+    """The page is compressed once (core.tokenpage); each response carries its own CSRF token, which
+    the language form accepts."""
+    pages = [client.get("/open/", HTTP_ACCEPT_ENCODING="gzip, deflate") for _ in range(2)]
+    bodies = []
+    for response in pages:
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        bodies.append(gzip.decompress(response.content).decode())
+    plain = client.get("/open/").content.decode()
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1] for body in [*bodies, plain]]
+    assert len(set(tokens)) == 3
+    assert bodies[0].replace(tokens[0], "T") == bodies[1].replace(tokens[1], "T") == plain.replace(tokens[2], "T")
+    checked = Client(enforce_csrf_checks=True)
+    checked.cookies = client.cookies
+    answer = checked.post("/i18n/setlang/", {"language": "en", "next": "/open/", "csrfmiddlewaretoken": tokens[1]})
+    assert answer.status_code == 302
+    assert answer.cookies["django_language"].value == "en"
 
 
 @pytest.mark.parametrize(("query", "rows"), [("q=VAR06", 1), ("population_band=20k-100k", 69)])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -8,7 +9,7 @@ from usage.choices import Kind
 from usage.models import ImportBatch, RejectedRow
 
 
-class ImportBatchSerializer(serializers.ModelSerializer):
+class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     uploaded_by = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -69,13 +70,13 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         return None if batch.duration is None else batch.duration.total_seconds()
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(serializers.Serializer[None]):
     file = serializers.FileField(help_text="CSV or JSON Lines, optionally gzip-compressed.")
     kind = serializers.ChoiceField(
         choices=Kind.choices, required=False, allow_blank=True, help_text="Omit to tell it from the header."
     )
 
-    def validate_file(self, upload):
+    def validate_file(self, upload: UploadedFile) -> UploadedFile:
         if upload.size == 0:
             raise serializers.ValidationError(_("The file is empty."))
         if upload.size > settings.USAGE_MAX_UPLOAD_BYTES:
@@ -83,7 +84,7 @@ class UploadSerializer(serializers.Serializer):
         return upload
 
 
-class RejectedRowSerializer(serializers.ModelSerializer):
+class RejectedRowSerializer(serializers.ModelSerializer[RejectedRow]):
     class Meta:
         model = RejectedRow
         fields = ["line", "raw", "reason"]

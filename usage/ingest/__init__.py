@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DataError, connection, transaction
@@ -53,6 +54,9 @@ from .plausible import implausible_warning
 from .replace import _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
 from .sql import REGIX_SQL, SEOS_SQL, STAGE, _month
 from .staging import COPY_CHUNK_ROWS, _copy, _parse_by_postgres, _prepare, _stage_checked_rows
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 __all__ = ["BatchTakenOver", "IngestResult", "record_unexpected_failure", "run"]
 
@@ -146,7 +150,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     return max(keys, 0)
 
 
-def _stage(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
+def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
     """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
     straight into the daily facts and their group totals (then returns how many rows it inserted)."""
     if reader.raw_copy_options() is not None and _parse_by_postgres(cursor, reader):

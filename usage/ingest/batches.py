@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Status
 from ..models import ImportBatch
+from ..reader import FileInfo
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def _same_content_as(batch: ImportBatch) -> int | None:
     )
 
 
-def _finish(batch: ImportBatch, status: str, *, info=None, error: str = "") -> None:
+def _finish(batch: ImportBatch, status: str, *, info: FileInfo | None = None, error: str = "") -> None:
     batch.status = status
     batch.finished_at = timezone.now()
     batch.error = error

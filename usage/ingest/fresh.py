@@ -5,6 +5,7 @@ single statement."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import psycopg
 from django.db import DatabaseError, transaction
@@ -15,6 +16,9 @@ from .checks import _columns, _row_checks
 from .replace import _has_repeated_keys
 from .sql import _ACTIVE, GROUPS, LOOKUPS, RAW, _month_after
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,7 +26,7 @@ class _NotFresh(Exception):
     """The shortcut does not apply to this file: undo it and take the general path."""
 
 
-def _insert_fresh(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
+def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
     """The shortcut for the usual export, in ONE pass over the parsed rows: check them, insert them
     into the daily facts and total them per group. Returns the rows inserted, or None (and nothing
     left behind) unless every row passed the checks, no key came twice and the file's months held
@@ -49,7 +53,7 @@ def _insert_fresh(cursor, reader: UsageFileReader, sql: dict[str, str]) -> int |
     return int(accepted)
 
 
-def _first_month_has_rollups(cursor, reader: UsageFileReader, sql: dict[str, str]) -> bool:
+def _first_month_has_rollups(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> bool:
     """A one-row look before the shortcut: whether the month of the file's first row has rollups.
     The shortcut checks the whole file afterwards anyway; this only spares a re-import the work of
     trying it (two seconds per million rows) before it is rolled back."""

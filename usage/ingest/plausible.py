@@ -4,6 +4,8 @@ warning on the batch so that ministry staff see a 51-million-documents day and c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from ..choices import Kind
@@ -12,8 +14,11 @@ from ..reader.records import IMPLAUSIBLE_LISTED
 from .checks import _columns
 from .sql import GROUPS, RAW, STAGE
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
-def implausible_warning(cursor, reader: UsageFileReader) -> str | None:
+
+def implausible_warning(cursor: CursorWrapper, reader: UsageFileReader) -> str | None:
     """The warning for this import's accepted rows above the kind's plausible maximum, or None."""
     kind = reader.info.kind
     maximum = reader.plausible_max.get(kind)
@@ -45,7 +50,9 @@ def implausible_warning(cursor, reader: UsageFileReader) -> str | None:
     }
 
 
-def _rows_parsed_by_postgres(cursor, reader: UsageFileReader, maximum: int) -> tuple[list, int]:
+def _rows_parsed_by_postgres(
+    cursor: CursorWrapper, reader: UsageFileReader, maximum: int
+) -> tuple[list[tuple[int, str, int]], int]:
     """Read from the raw rows PostgreSQL parsed (row n is line n + 1), leaving out the rejected ones.
     Only run when some group's peak is above the maximum, so a usual file never pays for it."""
     columns = _columns(reader)

@@ -4,12 +4,17 @@ the observed adoption of the touched municipalities."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..choices import Kind
 from ..partitions import summarise_sql
 from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
-def _total_groups(cursor, kind: str) -> None:
+
+def _total_groups(cursor: CursorWrapper, kind: str) -> None:
     """Total the staged accepted rows per (month, municipality, query type) in one pass.
 
     The totals are right even with repeated keys (a day counts once in `days`, and a day is active
@@ -24,7 +29,7 @@ def _total_groups(cursor, kind: str) -> None:
     cursor.execute(f"ANALYZE {GROUPS}")
 
 
-def _span(cursor) -> dict[str, str] | None:
+def _span(cursor: CursorWrapper) -> dict[str, str] | None:
     """The date span of the months of the groups, None when there is none."""
     cursor.execute(f"SELECT min(month), max(month) FROM {GROUPS}")
     first_month, last_month = cursor.fetchone()
@@ -33,13 +38,15 @@ def _span(cursor) -> dict[str, str] | None:
     return {"lo": str(first_month), "hi": _month_after(str(last_month))}
 
 
-def _has_repeated_keys(cursor) -> bool:
+def _has_repeated_keys(cursor: CursorWrapper) -> bool:
     """Whether two accepted rows share a key: some group has more rows than distinct days."""
     cursor.execute(f"SELECT 1 FROM {GROUPS} WHERE n > days LIMIT 1")
     return cursor.fetchone() is not None
 
 
-def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates: bool) -> tuple[int, bool]:
+def _replace_daily(
+    cursor: CursorWrapper, sql: dict[str, str], span: dict[str, str], duplicates: bool
+) -> tuple[int, bool]:
     """Replace the stored figures of the file's keys; returns (keys written, whether those months held
     nothing before).
 
@@ -59,7 +66,7 @@ def _replace_daily(cursor, sql: dict[str, str], span: dict[str, str], duplicates
     return cursor.rowcount, False
 
 
-def _replace_from_stage(cursor, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
+def _replace_from_stage(cursor: CursorWrapper, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
     """Steps 3 and 4 from the staged rows: (keys written or None when no row was accepted, whether
     the file's months held nothing before)."""
     _total_groups(cursor, kind)
@@ -69,7 +76,7 @@ def _replace_from_stage(cursor, kind: str, sql: dict[str, str]) -> tuple[int | N
     return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor))
 
 
-def _refresh_adoption(cursor, kind: str) -> None:
+def _refresh_adoption(cursor: CursorWrapper, kind: str) -> None:
     """First and last day of use of the touched municipalities, from their monthly rollups."""
     service, monthly = (
         (Kind.REGIX.value, "usage_regixmonthlyusage")
@@ -94,7 +101,7 @@ def _refresh_adoption(cursor, kind: str) -> None:
     )
 
 
-def _summarise_date_index(cursor, kind: str) -> None:
+def _summarise_date_index(cursor: CursorWrapper, kind: str) -> None:
     """Summarise the BRIN ranges this import filled, so the next import finds a month's facts through
     the index even where autovacuum (which autosummarize relies on) is off or behind. Only the new
     block ranges are read: a few milliseconds."""

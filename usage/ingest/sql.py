@@ -16,8 +16,9 @@ LOOKUPS = {
     "operation": ("usage_stage_operations", "raw text PRIMARY KEY, id integer"),
 }
 COUNT_COLUMNS = {Kind.REGIX: ("requests", "errors"), Kind.SEOS: ("sent", "received")}
-_ACTIVE = {Kind.REGIX: "a > 0", Kind.SEOS: "a + b > 0"}
-DATE_INDEXES = {Kind.REGIX: "usage_regix_daily_date_brin", Kind.SEOS: "usage_seos_daily_date_brin"}
+# Looked up by a batch's kind, a plain string.
+_ACTIVE: dict[str, str] = {Kind.REGIX: "a > 0", Kind.SEOS: "a + b > 0"}
+DATE_INDEXES: dict[str, str] = {Kind.REGIX: "usage_regix_daily_date_brin", Kind.SEOS: "usage_seos_daily_date_brin"}
 
 
 def _month(column: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import psycopg
 from django.db import DatabaseError, connection, transaction
@@ -16,6 +17,9 @@ from ..choices import Kind
 from ..reader import EARLIEST_DATE, UsageFileReader
 from .checks import _columns, _row_checks, _valid_rows_sql
 from .sql import GROUPS, KEYS, LOOKUPS, RAW, STAGE
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +30,7 @@ COPY_CHUNK_ROWS = 2000
 FLAGGED_CHUNK_ROWS = 200
 
 
-def _prepare(cursor, kind: str) -> None:
+def _prepare(cursor: CursorWrapper, kind: str) -> None:
     _room_for_temporary_tables(cursor)
     # One import of a kind at a time: the daily facts have no unique index (docs/ingestion.md), so
     # this lock is what keeps two imports from inserting the same key; it also avoids deadlocks.
@@ -50,7 +54,7 @@ def _prepare(cursor, kind: str) -> None:
     )
 
 
-def _room_for_temporary_tables(cursor) -> None:
+def _room_for_temporary_tables(cursor: CursorWrapper) -> None:
     """A million raw rows fill ~80 MB of temporary table. With the default 8 MB of temp_buffers each
     page is written out and read back through the kernel, which cost ~0.3 s per million rows; with
     room for them they stay in the backend's memory (allocated as used, freed with the connection).
@@ -67,7 +71,7 @@ class _Fallback(Exception):
     """PostgreSQL could not parse the file as plain CSV: the Python reader takes over."""
 
 
-def _parse_by_postgres(cursor, reader: UsageFileReader) -> bool:
+def _parse_by_postgres(cursor: CursorWrapper, reader: UsageFileReader) -> bool:
     """Let COPY parse a plain CSV into a table of text columns (row n is line n + 1), and load the
     valid spellings of the reference values to check it against. False (and nothing left behind) when
     the file is not plain enough: then the Python reader takes over."""
@@ -81,7 +85,7 @@ def _parse_by_postgres(cursor, reader: UsageFileReader) -> bool:
     return True
 
 
-def _stage_checked_rows(cursor, reader: UsageFileReader) -> bool:
+def _stage_checked_rows(cursor: CursorWrapper, reader: UsageFileReader) -> bool:
     """The general path after a PostgreSQL parse, row for row as the Python reader would:
 
     1. move every row that passes the SQL checks to the staging table in one statement;
@@ -104,7 +108,7 @@ def _stage_checked_rows(cursor, reader: UsageFileReader) -> bool:
     return True
 
 
-def _copy_raw(cursor, reader: UsageFileReader) -> None:
+def _copy_raw(cursor: CursorWrapper, reader: UsageFileReader) -> None:
     columns = list(_columns(reader).values())
     cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
     cursor.execute(
@@ -120,7 +124,7 @@ def _copy_raw(cursor, reader: UsageFileReader) -> None:
         raise _Fallback("a line is not a row (an end-of-data marker?)")
 
 
-def _load_lookups(cursor, reader: UsageFileReader) -> None:
+def _load_lookups(cursor: CursorWrapper, reader: UsageFileReader) -> None:
     """The valid spellings of dates, municipalities and operations, judged by the Python rules.
 
     They come from the reference data, not from the file: collecting the file's distinct values
@@ -159,7 +163,7 @@ def _date_spellings(today: dt.date) -> list[str]:
     return [f"{day:%Y-%m-%d}" for day in days] + [f"{day:%d.%m.%Y}" for day in days]
 
 
-def _stage_flagged_rows(cursor, reader: UsageFileReader) -> None:
+def _stage_flagged_rows(cursor: CursorWrapper, reader: UsageFileReader) -> None:
     """The rows the SQL check did not pass (exactly the complement of `_valid_rows_sql`), read
     through a server-side cursor and judged in Python."""
     joins, ok, _a, _b = _row_checks(reader)
@@ -179,7 +183,7 @@ def _stage_flagged_rows(cursor, reader: UsageFileReader) -> None:
             _copy(cursor, STAGE, stage_columns, iter([lines]))
 
 
-def _copy(cursor, table: str, columns: list[str], chunks: Iterator[str]) -> None:
+def _copy(cursor: CursorWrapper, table: str, columns: list[str], chunks: Iterator[str]) -> None:
     with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for chunk in chunks:
             copy.write(chunk)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from ..choices import Kind
 from .base import CHUNK, KNOWN_COLUMNS, OPTIONAL, REQUIRED, FileInfo, Limits, UnreadableFile
-from .lines import Lines
+from .lines import Lines, Overlong
 from .quoting import split_record
 
 
-def _open_binary(path: Path) -> tuple[IO[bytes], bool]:
+def _open_binary(path: Path) -> tuple[io.BufferedReader | gzip.GzipFile, bool]:
     """The file's bytes, decompressed when it is gzip (by its magic number, whatever its name)."""
     handle = path.open("rb")
     compressed = handle.read(2) == b"\x1f\x8b"
@@ -172,13 +172,15 @@ class Opening:
         self.info.encoding, self.info.compressed = encoding, scan.compressed
         binary, _compressed = _open_binary(self.path)
         self._text = io.TextIOWrapper(binary, encoding=encoding, newline="")
-        self._text._CHUNK_SIZE = CHUNK  # decode in large pieces: 8 KiB ones cost twice the time  # noqa: SLF001
+        # Decode in large pieces: 8 KiB ones cost twice the time. CPython's TextIOWrapper has this attribute;
+        # typeshed leaves the private attributes out.
+        self._text._CHUNK_SIZE = CHUNK  # type: ignore[attr-defined]  # noqa: SLF001
         self._lines = Lines(self._text, self.limits.line_chars)
         first = self._next_nonblank()
         if first is None:
             raise UnreadableFile(_("The file is empty: it has no header row."))
         self._first_line, self._first_line_no = first, self._lines.line_no
-        if type(first) is not str:
+        if type(first) is Overlong:
             raise UnreadableFile(
                 _("Line %(line)d, the header, is %(length)s characters long: more than a line may have.")
                 % {"line": self._first_line_no, "length": _grouped(first.length)}

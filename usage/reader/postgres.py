@@ -3,10 +3,11 @@ the raw bytes, the valid spellings of reference values and the Python verdict on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from ..choices import Kind
-from .base import CHUNK, _copy_text
+from .base import CHUNK, Limits, _copy_text
 from .detect import Scan, _open_binary
 from .records import Records
 from .rows import _count
@@ -16,6 +17,8 @@ class PostgresParsing(Records):
     """The part of `UsageFileReader` that lets PostgreSQL parse a plain file."""
 
     scan: Scan
+    path: Path
+    limits: Limits
 
     def raw_copy_options(self) -> str | None:
         """COPY options when PostgreSQL can parse the file itself: a CSV without quotes whose header is
@@ -40,26 +43,29 @@ class PostgresParsing(Records):
             while chunk := binary.read(CHUNK):
                 yield chunk
 
-    def check_dates(self, values: list[str | None]) -> Iterator[str]:
+    def check_dates(self, values: Sequence[str | None]) -> Iterator[str]:
         """COPY lines `raw, iso day, month` of the distinct raw dates that are valid."""
-        for raw in values:
-            iso, _error = self._date(raw or "")
+        for value in values:
+            raw = value or ""
+            iso, _error = self._date(raw)
             if iso is not None:
                 yield f"{_copy_text(raw)}\t{iso}\t{iso[:8]}01\n"
 
-    def check_municipalities(self, values: list[str | None]) -> Iterator[str]:
-        for raw in values:
-            pk, _error = self._municipality(raw or "")
+    def check_municipalities(self, values: Sequence[str | None]) -> Iterator[str]:
+        for value in values:
+            raw = value or ""
+            pk, _error = self._municipality(raw)
             if pk is not None:
                 yield f"{_copy_text(raw)}\t{pk}\n"
 
-    def check_operations(self, values: list[str | None]) -> Iterator[str]:
-        for raw in values:
-            pk, _error = self._operation(raw or "")
+    def check_operations(self, values: Sequence[str | None]) -> Iterator[str]:
+        for value in values:
+            raw = value or ""
+            pk, _error = self._operation(raw)
             if pk is not None:
                 yield f"{_copy_text(raw)}\t{pk}\n"
 
-    def check_counts(self, values: list[str | None]) -> Iterator[str]:
+    def check_counts(self, values: Sequence[str | None]) -> Iterator[str]:
         for raw in values:
             number, _error = _count("count", raw or "")
             if number is not None and raw:

@@ -26,9 +26,9 @@ from .lines import Lines, Overlong
 
 @dataclass(frozen=True)
 class _Patterns:
-    whole: re.Pattern  # a complete, well-formed record
-    open: re.Pattern  # complete fields, then a quoted field still open at the end
-    field: re.Pattern  # one field at a time, for splitting a well-formed record
+    whole: re.Pattern[str]  # a complete, well-formed record
+    open: re.Pattern[str]  # complete fields, then a quoted field still open at the end
+    field: re.Pattern[str]  # one field at a time, for splitting a well-formed record
 
 
 @cache

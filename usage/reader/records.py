@@ -12,7 +12,7 @@ from ..choices import Kind
 from .base import KNOWN_COLUMNS, MAX_DIGITS, NULL, REQUIRED, _copy_text, clip
 from .lines import Lines, Overlong
 from .quoting import read_quoted
-from .rows import RowRules
+from .rows import RowRules, Validate
 
 # An implausible-count warning lists this many rows, then says how many more there are.
 IMPLAUSIBLE_LISTED = 20
@@ -45,15 +45,16 @@ class Records(RowRules):
             info.rows_read += 1
             yield self._stage_line(line_no, raw, values, validate)
 
-    def _stage_line(self, line_no: int, raw: str, values: list[str] | str, validate) -> str:
+    def _stage_line(self, line_no: int, raw: str, values: list[str] | str, validate: Validate) -> str:
         if isinstance(values, str):
-            stage, reason = None, values
+            reason = values
         else:
-            stage, reason = validate(values)
-        if reason is None:
-            if self._plausible is not None:
-                self._check_plausible(line_no, values)
-            return stage
+            verdict = validate(values)
+            if verdict[0] is not None:
+                if self._plausible is not None:
+                    self._check_plausible(line_no, values)
+                return verdict[0]
+            reason = verdict[1]
         self.info.rows_rejected += 1
         return (
             f"{NULL}\t{NULL}\t{NULL}\t{NULL}\t{NULL}\t{line_no}\t{_copy_text(clip(raw))}\t{_copy_text(clip(reason))}\n"
@@ -61,6 +62,8 @@ class Records(RowRules):
 
     def _check_plausible(self, line_no: int, values: list[str]) -> None:
         """An accepted row whose daily count is above the kind's plausible maximum is noted (not rejected)."""
+        if self._plausible is None:
+            return
         limit, names, positions = self._plausible
         for name, at in zip(names, positions, strict=True):
             if at is None:
@@ -78,9 +81,7 @@ class Records(RowRules):
         lines = self._lines
         delimiter = self.info.delimiter
         width = len(self.info.columns)
-        at_date, at_municipality, at_operation, at_requests, at_errors = self._positions(
-            "date", "municipality", "operation", "requests", "errors"
-        )
+        at_date, at_municipality, at_operation, at_requests, at_errors = self._regix_positions()
         dates, municipalities, operations = self._dates, self._municipalities, self._operations
         info = self.info
         validate = self._validate_regix
@@ -90,7 +91,7 @@ class Records(RowRules):
         read = 0
         for line_no, raw in lines:
             read += 1
-            if type(raw) is not str:
+            if type(raw) is Overlong:
                 append(self._stage_line(line_no, raw, self._overlong_error(raw), validate))
             elif '"' in raw:
                 start, record, values = read_quoted(raw, line_no, lines, delimiter)
@@ -156,7 +157,7 @@ class Records(RowRules):
         width = len(self.info.columns)
         lines = self._lines
         for line_no, raw in lines:
-            if type(raw) is not str:
+            if type(raw) is Overlong:
                 yield line_no, raw, self._overlong_error(raw)
                 continue
             if '"' in raw:
@@ -180,7 +181,7 @@ class Records(RowRules):
         required, columns = REQUIRED[kind], self.info.columns
         unknown: set[str] = set()
         for line_no, raw in self._jsonl_lines():
-            if type(raw) is not str:
+            if type(raw) is Overlong:
                 yield line_no, raw, self._overlong_error(raw)
                 continue
             try:
@@ -217,7 +218,7 @@ class Records(RowRules):
     def _jsonl_lines(self) -> Iterator[tuple[int, str]]:
         yield self._first_line_no, self._first_line.strip()
         for line_no, raw in self._lines:
-            if type(raw) is not str:
+            if type(raw) is Overlong:
                 yield line_no, raw
             elif raw.strip():
                 yield line_no, raw.strip()

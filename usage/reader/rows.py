@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,9 @@ from .base import EARLIEST_DATE, MAX_COUNT, MAX_DIGITS, NULL, FileInfo, Lookups
 CACHED_CHARS = 300
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DOTTED = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+# One row's values -> (its COPY line, None) when valid, else (None, the reason).
+Verdict = tuple[str, None] | tuple[None, str]
+Validate = Callable[[list[str]], Verdict]
 
 
 class RowRules:
@@ -25,13 +29,27 @@ class RowRules:
     _dates: dict[str, tuple[str | None, str | None, str | None]]
     _municipalities: dict[str, tuple[str | None, str | None]]
     _operations: dict[str, tuple[str | None, str | None]]
+    _regix_at: tuple[int, int, int, int, int | None]
+    _seos_at: tuple[int, int, int, int]
 
     def _positions(self, *names: str) -> list[int | None]:
         return [self.info.columns.index(name) if name in self.info.columns else None for name in names]
 
-    def _validate_regix(self, values: list[str]) -> tuple[str | None, str | None]:
+    def _regix_positions(self) -> tuple[int, int, int, int, int | None]:
+        """Where date, municipality, operation, requests (all there: the header was checked) and errors are."""
+        columns = self.info.columns
+        errors = columns.index("errors") if "errors" in columns else None
+        return (
+            columns.index("date"),
+            columns.index("municipality"),
+            columns.index("operation"),
+            columns.index("requests"),
+            errors,
+        )
+
+    def _validate_regix(self, values: list[str]) -> Verdict:
         if not hasattr(self, "_regix_at"):
-            self._regix_at = self._positions("date", "municipality", "operation", "requests", "errors")
+            self._regix_at = self._regix_positions()
         at_date, at_municipality, at_operation, at_requests, at_errors = self._regix_at
         problems = []
         day, problem = self._date(values[at_date])
@@ -57,9 +75,15 @@ class RowRules:
             return None, " ".join(problems)
         return f"{day}\t{municipality}\t{operation}\t{requests}\t{errors}\t{NULL}\t{NULL}\t{NULL}\n", None
 
-    def _validate_seos(self, values: list[str]) -> tuple[str | None, str | None]:
+    def _validate_seos(self, values: list[str]) -> Verdict:
         if not hasattr(self, "_seos_at"):
-            self._seos_at = self._positions("date", "municipality", "sent", "received")
+            columns = self.info.columns  # all there: the header was checked
+            self._seos_at = (
+                columns.index("date"),
+                columns.index("municipality"),
+                columns.index("sent"),
+                columns.index("received"),
+            )
         at_date, at_municipality, at_sent, at_received = self._seos_at
         problems = []
         day, problem = self._date(values[at_date])

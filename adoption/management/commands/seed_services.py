@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from adoption.models import Service, Stage
@@ -11,6 +13,6 @@ from adoption.seeding import seed_services
 class Command(BaseCommand):
     help = "Create the missing services and adoption stages (never overwrites an administrator's edits)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         services, stages = seed_services(Service, Stage)
         self.stdout.write(self.style.SUCCESS(f"Services: {services} created; stages: {stages} created."))

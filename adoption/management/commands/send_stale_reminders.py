@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from adoption.reminders import send_reminders
@@ -10,7 +12,7 @@ from adoption.reminders import send_reminders
 class Command(BaseCommand):
     help = "E-mail officers about stale or rejected declarations, and ministry staff a summary."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         result = send_reminders()
         self.stdout.write(
             self.style.SUCCESS(

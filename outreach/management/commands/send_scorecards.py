@@ -29,8 +29,8 @@ class Command(BaseCommand):
             f"{month:%Y-%m}: {result.sent} sent, {result.skipped} already sent or in progress, "
             f"{result.bounced} bounced (subscription paused), {result.failed} failed."
         )
-        for error in result.errors:
-            self.stderr.write(error)
+        for message in result.errors:
+            self.stderr.write(message)
         if result.failed:
             raise CommandError(f"{result.failed} scorecards failed: run the command again to retry them.")
         self.stdout.write(self.style.SUCCESS("Done."))

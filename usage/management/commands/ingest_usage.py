@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,7 +19,7 @@ from usage.models import ImportBatch
 class Command(BaseCommand):
     help = "Keep usage files as import batches and queue them; with --wait, print each batch's result."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
         parser.add_argument("--kind", choices=Kind.values, default="", help="Default: tell from the header.")
         parser.add_argument("--wait", action="store_true", help="Wait for each import and print its result.")
@@ -28,7 +30,7 @@ class Command(BaseCommand):
             help="Skip files whose exact content (SHA-256) was already imported successfully.",
         )
 
-    def handle(self, *args, files: list[Path], kind: str, wait: bool, timeout: int, **options) -> None:
+    def handle(self, *args: Any, files: list[Path], kind: str, wait: bool, timeout: int, **options: Any) -> None:
         missing = [str(path) for path in files if not path.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)} — nothing was imported.")

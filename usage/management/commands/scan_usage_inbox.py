@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,7 @@ from usage import services
 class Command(BaseCommand):
     help = "Keep every settled file of USAGE_INBOX_DIR as a batch, queue it and archive the original."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         batch_ids = services.scan_inbox()
         for batch_id in batch_ids:
             self.stdout.write(f"batch #{batch_id}")
