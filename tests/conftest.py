@@ -24,7 +24,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(transactional_db):
     """For transactional tests (browser, real worker): they start from a flushed database, which has
-    lost the services and stages the migrations seeded, so those come back too."""
+    lost the services and stages the migrations seeded, so those come back too; what the shared cache
+    still holds (figures, pages, sessions) describes earlier tests' data, so it goes."""
+    from django.core.cache import caches
+
+    for each in caches.all(initialized_only=True):
+        each.clear()
     call_command("seed_services", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("import_ekatte", str(DATA_DIR), stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("import_regix_catalog", stdout=open("/dev/null", "w"))  # noqa: SIM115
