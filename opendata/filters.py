@@ -20,6 +20,14 @@ def _services() -> list[tuple[str, str]]:
     return [(s.code, s.name) for s in Service.objects.all()]
 
 
+def _stages() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each service's stages by name under the service's name: the page shows labels, the API takes codes."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for stage in Stage.objects.select_related("service"):
+        grouped.setdefault(stage.service.name, []).append((stage.code, stage.name))
+    return list(grouped.items())
+
+
 class OpenMunicipalityFilterSet(django_filters.FilterSet):
     """Filters over the stored payloads of one edition's municipalities (JSON lookups)."""
 
@@ -39,11 +47,12 @@ class OpenMunicipalityFilterSet(django_filters.FilterSet):
         method="filter_noop",
         help_text="The service that stage, adopted and observed refer to (a service code, e.g. regix).",
     )
-    stage = django_filters.CharFilter(
-        label=_("Stage code"),
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"),
+        choices=_stages,
         method="filter_stage",
-        help_text="Only municipalities at this stage of the service, e.g. production; "
-        "an unknown code gives none; ignored without service.",
+        help_text="Only municipalities at this stage of the service (a stage code, e.g. production); "
+        "ignored without service.",
     )
     adopted = django_filters.ChoiceFilter(
         label=_("Declared adopted"),
@@ -88,11 +97,7 @@ class OpenMunicipalityFilterSet(django_filters.FilterSet):
         return queryset.filter(payload__services__contains=[{"service": service, **match}])
 
     def filter_stage(self, queryset, name, value):
-        if not value:
-            return queryset
-        if not Stage.objects.filter(code=value).exists():
-            return queryset.none()
-        return self._cell(queryset, stage=value)
+        return self._cell(queryset, stage=value) if value else queryset
 
     def filter_adopted(self, queryset, name, value):
         return self._cell(queryset, adopted=value == "yes")

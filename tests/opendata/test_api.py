@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -73,3 +75,14 @@ def test_the_open_endpoints_are_in_the_openapi_schema(client, editions):
         p["name"] for p in schema["paths"]["/api/open/editions/{edition_slug}/municipalities/"]["get"]["parameters"]
     }
     assert {"province", "service", "stage", "adopted", "observed", "population_band", "q"} <= parameters
+
+
+def test_the_stage_filter_offers_stage_names_and_refuses_an_unknown_code(client, editions):
+    from adoption.models import Stage
+
+    page = client.get("/open/editions/2019-q3/municipalities/").content.decode()
+    select = re.search(r'<select name="stage"[^>]*>(.*?)</select>', page, re.S)[1]
+    production = Stage.objects.get(service__code="regix", code="production")
+    assert f'<option value="production">{production.name_bg}</option>' in select
+    assert f'<optgroup label="{production.service.name_bg}">' in select
+    assert client.get(f"{BASE}/municipalities/?service=regix&stage=no-such-stage").status_code == 400
