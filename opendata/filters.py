@@ -96,7 +96,7 @@ class OpenMunicipalityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(payload__services__contains=[{"service": service, **match}])
 
-    def filter_stage(self, queryset, name, value):
+    def filter_stage(self, queryset, name, value: str):  # the hint types the API parameter
         return self._cell(queryset, stage=value) if value else queryset
 
     def filter_adopted(self, queryset, name, value):
