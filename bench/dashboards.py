@@ -83,13 +83,13 @@ def generate_files(out: Path, first_day: date, last_day: date, scale: str) -> li
 
 def load(files: list[Path]) -> int:
     """Each file through the portal's import (keep, claim, ingest); returns the rows accepted."""
-    from usage import services
+    from usage import processing, services
     from usage.choices import Door
 
     accepted = 0
     for path in files:
         batch = services.receive_path(path, door=Door.CLI, queue=False)
-        result = services.process(batch.pk)
+        result = processing.process(batch.pk)
         if result is None or result.status != "succeeded":
             sys.exit(f"Import of {path.name} failed: {result}")
         accepted += result.rows_accepted

@@ -107,13 +107,13 @@ def import_only(path: Path) -> None:
     import logging
 
     logging.getLogger("usage.ingest").setLevel(logging.INFO)
-    from usage import services
+    from usage import processing, services
     from usage.choices import Door
 
     started = time.perf_counter()
     batch = services.receive_path(path, door=Door.CLI, kind="regix", queue=False)
     received = time.perf_counter()
-    result = services.process(batch.pk)
+    result = processing.process(batch.pk)
     finished = time.perf_counter()
     print(
         json.dumps(

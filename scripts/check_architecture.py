@@ -38,9 +38,7 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     ("municipalities.api.views", "adoption.models"): "the municipalities API carries each declared stage",
     ("municipalities.api.serializers", "adoption.models"): "the municipalities API carries each declared stage",
 }
-ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"usage.services", "usage.tasks"}): "enqueue() imports the task it sends, in the function",
-}
+ALLOWED_CYCLES: dict[frozenset[str], str] = {}
 SKIP = {"tests", "bench", "scripts", ".venv", "node_modules", "staticfiles", "static", "templates", "var", "docs"}
 
 

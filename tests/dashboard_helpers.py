@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from usage import services
+from usage import processing, services
 from usage.choices import Door, Status
 from usage.models import ImportBatch
 
@@ -24,7 +24,7 @@ def days(first: date, last: date, step: int = 1) -> Iterable[date]:
 def _import(kind: str, header: str, lines: list[str], name: str) -> ImportBatch:
     text = header + "\n" + "\n".join(lines) + "\n"
     batch = services.receive_file(io.BytesIO(text.encode()), file_name=name, door=Door.CLI, kind=kind, queue=False)
-    services.process(batch.pk)
+    processing.process(batch.pk)
     batch.refresh_from_db()
     assert batch.status == Status.SUCCEEDED, (batch.error, batch.warnings)
     return batch

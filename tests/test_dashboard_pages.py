@@ -350,12 +350,12 @@ def test_a_second_request_is_answered_from_the_cache(client, ministry_user, usag
 def test_the_overview_says_49_regix_users_on_the_usage_apps_demo_files(client, ministry_user, tmp_path):
     """The demo usage generator follows timeline.csv; loaded through the import, the overview agrees."""
     from demo.usage import generate
-    from usage import services
+    from usage import processing, services
     from usage.choices import Door
 
     for path in generate(tmp_path / "demo", date(2018, 5, 1), date(2018, 9, 30), scale="small"):
         batch = services.receive_path(path, door=Door.CLI, queue=False)
-        services.process(batch.pk)
+        processing.process(batch.pk)
     client.force_login(ministry_user)
     summary = client.get("/", {"as_of": "2018-08-31"}).context["summary"]
     assert next(s for s in summary.services if s.code == "regix").observed.now == 49

@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog.models import QueryType, Register
 from municipalities.models import Municipality
 from tests.usage_support import MARRIAGE, PERSON, import_file, import_text, usage_storage, write  # noqa: F401
-from usage import ingest, services
+from usage import ingest, processing, services
 from usage.choices import Kind, Status
 from usage.models import (
     ObservedAdoption,
@@ -190,7 +190,7 @@ def test_an_unknown_operation_is_kept_and_imported_after_the_catalogue_is_fixed(
     register = Register.objects.get(code="GRAO/NBD")
     QueryType.objects.create(operation=new_operation, register=register)
     assert services.reprocess(batch)
-    services.process(batch.pk)
+    processing.process(batch.pk)
     batch.refresh_from_db()
     assert (batch.status, batch.rows_accepted, batch.rows_rejected, batch.attempts) == (Status.SUCCEEDED, 2, 0, 2)
     assert not batch.rejected_rows.exists()
@@ -294,7 +294,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
 
     before = snapshot()
     batch = services.receive_path(path, door="cli", queue=False)
-    result = services.process(batch.pk)
+    result = processing.process(batch.pk)
     assert snapshot() == before
     assert result.keys_written == 0
     assert "вече е внесен" in result.warnings[0]

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from tests.usage_support import PERSON, import_text, usage_storage, write  # noqa: F401
-from usage import services
+from usage import processing, services
 from usage.choices import Door, Status
 from usage.models import ImportBatch, RegixDailyUsage
 
@@ -250,11 +250,11 @@ def test_the_inbox_picks_up_files_archives_them_and_moves_unreadable_ones_to_fai
     old = time.time() - 60
     for name in ("good.csv", "bad.csv"):
         os.utime(inbox / name, (old, old))
-    from usage.tasks import scan_inbox
+    from usage.beat import scan_inbox
 
     batch_ids = scan_inbox.delay().get()
     for batch_id in batch_ids:
-        services.process(batch_id)
+        processing.process(batch_id)
     batches = {b.file_name: b for b in ImportBatch.objects.filter(pk__in=batch_ids)}
     assert set(batches) == {"good.csv", "bad.csv"}
     assert batches["good.csv"].status == Status.SUCCEEDED

@@ -107,10 +107,10 @@ IMPORT_IN_SUBPROCESS = """
 import json, re, sys, time
 import django
 django.setup()
-from usage import services
+from usage import processing
 from usage.models import ImportBatch
 started = time.perf_counter()
-services.process(int(sys.argv[1]))
+processing.process(int(sys.argv[1]))
 batch = ImportBatch.objects.get(pk=int(sys.argv[1]))
 print(json.dumps({
     "seconds": time.perf_counter() - started,

@@ -16,7 +16,7 @@ from django.db import connection
 
 from egov_portal.celery import app
 from tests.usage_support import MARRIAGE, PERSON, usage_storage, write  # noqa: F401
-from usage import services
+from usage import processing, services
 from usage.choices import Door, Status
 from usage.models import ImportBatch, ObservedAdoption, RegixDailyUsage, RegixMonthlyUsage, RejectedRow
 
@@ -122,10 +122,10 @@ def test_a_batch_is_claimed_by_one_worker_only(tmp_path):
     batch = services.receive_path(
         write(tmp_path, "a.csv", "date,municipality,sent,received\n"), door=Door.CLI, queue=False
     )
-    first = services.claim(batch.pk)
+    first = processing.claim(batch.pk)
     assert first is not None
-    assert services.claim(batch.pk) is None
-    assert services.process(batch.pk) is None
+    assert processing.claim(batch.pk) is None
+    assert processing.process(batch.pk) is None
     batch.refresh_from_db()
     assert (batch.status, batch.attempts, batch.claim_token) == (Status.RUNNING, 1, first.claim_token)
 
@@ -138,7 +138,7 @@ def test_a_running_batch_whose_worker_died_is_requeued_and_completed(tmp_path, s
 
     path = write(tmp_path, "a.csv", "date,municipality,sent,received\n2024-03-04,VAR06,1,2\n")
     batch = services.receive_path(path, door=Door.CLI, queue=False)
-    assert services.claim(batch.pk) is not None  # a worker took it ... and died
+    assert processing.claim(batch.pk) is not None  # a worker took it ... and died
     assert services.requeue_batches() == 0, "a running batch is left alone until it is stale"
     ImportBatch.objects.filter(pk=batch.pk).update(
         started_at=timezone.now() - timedelta(seconds=settings.USAGE_STALE_AFTER_SECONDS + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -35,7 +36,21 @@ def test_each_kind_of_work_has_its_queue():
     assert route({}, "exports.tasks.run_export_job")["queue"].name == "exports"
     assert route({}, "adoption.tasks.send_stale_reminders")["queue"].name == "mail"
     assert route({}, "dashboards.tasks.warm_dashboards")["queue"].name == "maintenance"
-    assert route({}, "usage.tasks.scan_inbox")["queue"].name == "maintenance"
+    assert route({}, "usage.beat.scan_inbox")["queue"].name == "maintenance"
+
+
+def test_a_fresh_worker_process_knows_every_task_the_beat_sends():
+    """What a worker registers comes from autodiscovery plus CELERY_IMPORTS: a beat entry naming a task
+    no worker loads would be sent every minute and never run."""
+    script = (
+        "import django, json; django.setup(); from egov_portal.celery import app; "
+        "app.loader.import_default_modules(); print(json.dumps(sorted(app.tasks)))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    registered = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    beat_tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"usage.beat.scan_inbox", "usage.beat.requeue_batches", "usage.tasks.ingest_batch"} <= registered
+    assert beat_tasks - registered == set()
 
 
 def start_worker(tmp_path: Path, name: str, queues: str) -> tuple[subprocess.Popen, Path]:

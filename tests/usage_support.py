@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from usage import services
+from usage import processing, services
 from usage.choices import Door
 from usage.models import ImportBatch
 
@@ -34,7 +34,7 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8", compres
 def import_file(path: Path, kind: str = "", door: str = Door.CLI, user=None) -> ImportBatch:
     """Keep the file as a batch and import it right away, as the task does."""
     batch = services.receive_path(path, kind=kind, door=door, user=user, queue=False)
-    services.process(batch.pk)
+    processing.process(batch.pk)
     batch.refresh_from_db()
     return batch
 

@@ -1,8 +1,9 @@
-"""The doors' shared entry points: keep a file as a batch, queue it, claim it, re-process it.
+"""The doors' shared entry points: keep a file as a batch, queue it, re-queue it, re-process it.
 
 Every door (inbox, upload page, API, command line) calls `receive_file`, which keeps the file and
 records the batch BEFORE anything is queued, so a broker outage can delay an import but never lose
-a file: pending batches are re-queued by the beat task `requeue_batches`.
+a file: pending batches are re-queued by the beat task `requeue_batches` (usage/beat.py). What a
+worker does with a queued batch is in `processing.py`; the imports flow doors → tasks → processing.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import Door, Status
-from .ingest import BatchTakenOver, IngestResult, record_unexpected_failure, run
 from .models import ImportBatch
+from .tasks import ingest_batch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -83,8 +84,6 @@ def already_imported(path: Path) -> bool:
 
 def enqueue(batch_id: int) -> bool:
     """Send the task; with the broker down the batch stays pending (and is re-queued later)."""
-    from .tasks import ingest_batch
-
     try:
         ingest_batch.apply_async(
             (batch_id,),
@@ -101,51 +100,6 @@ def enqueue(batch_id: int) -> bool:
         return False
     ImportBatch.objects.filter(pk=batch_id, status=Status.PENDING).update(queued_at=timezone.now())
     return True
-
-
-def claim(batch_id: int) -> ImportBatch | None:
-    """Take a pending batch (or one whose worker died long ago); None if someone else has it."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.USAGE_STALE_AFTER_SECONDS)
-    token = uuid.uuid4().hex
-    with transaction.atomic():
-        # SKIP LOCKED: a live import holds its batch's row for its whole transaction, so a running batch
-        # whose row is free and whose start is old has lost its worker.
-        free = (
-            ImportBatch.objects.select_for_update(skip_locked=True)
-            .filter(pk=batch_id)
-            .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, started_at__lt=stale))
-            .values_list("pk", flat=True)
-        )
-        if not free:
-            return None
-        ImportBatch.objects.filter(pk=batch_id).update(
-            status=Status.RUNNING,
-            claim_token=token,
-            started_at=now,
-            finished_at=None,
-            error="",
-            attempts=F("attempts") + 1,
-        )
-    return ImportBatch.objects.get(pk=batch_id)
-
-
-def process(batch_id: int) -> IngestResult | None:
-    """Claim and import one batch: what the Celery task does. None when there was nothing to do."""
-    batch = claim(batch_id)
-    if batch is None:
-        logger.info("Usage batch %s is not pending: nothing to do", batch_id)
-        return None
-    try:
-        result = run(batch)
-    except BatchTakenOver:
-        logger.warning("Usage batch %s was taken over by another worker", batch_id)
-        return None
-    except BaseException as error:
-        record_unexpected_failure(batch.pk, batch.claim_token, error)
-        raise
-    _file_inbox_original(batch)
-    return result
 
 
 def reprocess(batch: ImportBatch) -> bool:
@@ -216,16 +170,3 @@ def scan_inbox() -> list[int]:
         transaction.on_commit(partial(enqueue, batch.pk))
         batch_ids.append(batch.pk)
     return batch_ids
-
-
-def _file_inbox_original(batch: ImportBatch) -> None:
-    """An inbox file whose import failed moves from archive/ to failed/, so the folder tells the story."""
-    batch.refresh_from_db(fields=["status", "source_path"])
-    if batch.door != Door.INBOX or batch.status != Status.FAILED or not batch.source_path:
-        return
-    source = Path(batch.source_path)
-    if not source.is_file() or source.parent.name != "archive":
-        return
-    target = source.parent.parent / "failed" / source.name
-    shutil.move(source, target)
-    ImportBatch.objects.filter(pk=batch.pk).update(source_path=str(target))

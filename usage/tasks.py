@@ -1,4 +1,8 @@
-"""Celery tasks of the usage app: thin wrappers over `services`, passed ids only."""
+"""Celery tasks a worker runs for the usage app: thin wrappers, passed ids only.
+
+The doors (`services.py`) send `ingest_batch`; the beat's own tasks, which call the doors, are in
+`beat.py`, so the imports flow one way: doors → tasks → processing.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from dataclasses import asdict
 from typing import Any
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
+from . import processing
+from .partitions import ensure_partitions
 
 # acks_late: a worker that dies mid-import leaves the message to be delivered again; the claim in
-# `services.process` makes a second delivery of a finished batch a no-op.
+# `processing.process` makes a second delivery of a finished batch a no-op.
 TASK_OPTIONS: dict[str, Any] = {
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -21,25 +27,11 @@ TASK_OPTIONS: dict[str, Any] = {
 
 @shared_task(name="usage.tasks.ingest_batch", **TASK_OPTIONS)
 def ingest_batch(batch_id: int) -> dict[str, Any] | None:
-    result = services.process(batch_id)
+    result = processing.process(batch_id)
     return None if result is None else asdict(result)
-
-
-@shared_task(name="usage.tasks.scan_inbox", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
-def scan_inbox() -> list[int]:
-    return services.scan_inbox()
-
-
-@shared_task(name="usage.tasks.requeue_batches", acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
-def requeue_batches() -> int:
-    return services.requeue_batches()
 
 
 @shared_task(name="usage.tasks.create_partitions", time_limit=10 * 60, soft_time_limit=9 * 60)
 def create_partitions() -> list[str]:
     """The daily facts' monthly partitions ahead of time (see usage/partitions.py)."""
-    from django.utils import timezone
-
-    from .partitions import ensure_partitions
-
     return ensure_partitions(timezone.localdate())

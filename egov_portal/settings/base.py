@@ -212,6 +212,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
 }
 CELERY_BEAT_SCHEDULE: dict = {}
+# Task modules besides each app's tasks.py (which Celery finds by itself).
+CELERY_IMPORTS = ("usage.beat",)
 # Queues by kind of work, so each kind gets workers of its own (`celery worker -Q imports`, see the
 # README's deployment section): a long import never holds up an e-mail or an export, and each kind
 # scales on its own machines. A worker started without -Q consumes every queue (development, tests).
@@ -372,8 +374,8 @@ USAGE_PLAUSIBLE_DAILY_MAX = {
     "regix": env.int("USAGE_PLAUSIBLE_MAX_REGIX", default=1_000_000),
     "seos": env.int("USAGE_PLAUSIBLE_MAX_SEOS", default=100_000),
 }
-CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.tasks.scan_inbox", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.tasks.requeue_batches", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["usage-scan-inbox"] = {"task": "usage.beat.scan_inbox", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["usage-requeue-batches"] = {"task": "usage.beat.requeue_batches", "schedule": 60.0}
 # The daily facts' monthly partitions, made months ahead (usage/partitions.py): daily, at 03:15.
 CELERY_BEAT_SCHEDULE["usage-create-partitions"] = {
     "task": "usage.tasks.create_partitions",

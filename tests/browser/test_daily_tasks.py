@@ -216,7 +216,7 @@ def test_the_analyst_filters_the_usage_report_and_downloads_three_formats(walk, 
 
 
 def test_the_operator_uploads_a_good_and_a_bad_file_and_follows_both_to_their_end(walk, tmp_path, monkeypatch):
-    from usage import services
+    from usage import processing, services
 
     operator = user("operator", Role.OPERATOR)
     # The queue holds the good file until the test lets it run: the batch page must follow it.
@@ -234,7 +234,7 @@ def test_the_operator_uploads_a_good_and_a_bad_file_and_follows_both_to_their_en
         assert page.locator("#batch-outcome.waiting").is_visible()
         check(page, "waiting")
         batch = ImportBatch.objects.filter(uploaded_by=operator).latest("id")
-        services.process(batch.pk)
+        processing.process(batch.pk)
         page.locator("#batch-outcome.succeeded").wait_for(timeout=15_000)
         check(page, "imported")
         assert "Внесен: 2 реда" in page.locator("#batch-outcome").inner_text()
@@ -243,7 +243,7 @@ def test_the_operator_uploads_a_good_and_a_bad_file_and_follows_both_to_their_en
         page.get_by_label("Файл с използване").set_input_files(str(bad))
         page.get_by_role("button", name="Качи").click()
         page.wait_for_url(re.compile(r".*/usage-files/\d+/$"))
-        services.process(ImportBatch.objects.filter(uploaded_by=operator).latest("id").pk)
+        processing.process(ImportBatch.objects.filter(uploaded_by=operator).latest("id").pk)
         page.locator("#batch-outcome.failed").wait_for(timeout=15_000)
         check(page, "refused")
         assert page.locator(".outcome.succeeded, .message.success").count() == 0

@@ -101,7 +101,7 @@ def demo_portal(tmp_path) -> dict:
 
 def operators_file(operator):
     """The operator's own file, two of its rows rejected: their page, and a batch page with rejected rows."""
-    from usage import services
+    from usage import processing, services
     from usage.choices import Door
 
     day = timezone.localdate() - dt.timedelta(days=1)
@@ -110,7 +110,7 @@ def operators_file(operator):
     batch = services.receive_file(
         io.BytesIO(text.encode()), file_name="usage-web.csv", door=Door.UPLOAD, user=operator, queue=False
     )
-    services.process(batch.pk)
+    processing.process(batch.pk)
     return batch
 
 
