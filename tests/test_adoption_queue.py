@@ -3,6 +3,7 @@ confirmation, and the list's filters and order kept after acting."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -54,6 +55,22 @@ def test_two_declarations_are_approved_after_one_confirmation_and_the_list_keeps
     assert set(Adoption.objects.filter(verification=Verification.VERIFIED).values_list("pk", flat=True)) == set(ids)
     assert AdoptionChange.objects.filter(kind="verified").count() == 2
     assert Adoption.objects.get(pk=queue[1].pk).verification == Verification.UNVERIFIED
+
+
+def test_the_buttons_and_boxes_carry_keys_the_decision_understands(client, ministry_user, queue):
+    """What the page's controls send, taken from the HTML: keys in the thousands are not number-formatted
+    ("7 324" was refused as no declaration at all)."""
+    client.force_login(ministry_user)
+    body = client.get(reverse("adoption:pending")).content.decode()
+    assert min(adoption.pk for adoption in queue) >= 1000  # tests/conftest.py: FIRST_TEST_ID
+    buttons = re.findall(r'name="decide" value="(approve:[^"]+)"', body)
+    boxes = re.findall(r'name="ids" value="([^"]+)"', body)
+    assert sorted(boxes) == sorted(str(adoption.pk) for adoption in queue)
+    assert sorted(buttons) == sorted(f"approve:{adoption.pk}" for adoption in queue)
+    confirm = client.post(DECIDE, {"decide": buttons[0], "query": ""})
+    assert confirm.status_code == 200
+    hidden = re.findall(r'type="hidden" name="ids" value="([^"]+)"', confirm.content.decode())
+    assert hidden == [buttons[0].partition(":")[2]]
 
 
 def test_a_rows_reject_button_asks_for_a_reason_first(client, ministry_user, queue):

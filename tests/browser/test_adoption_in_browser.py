@@ -73,12 +73,6 @@ def sign_in(page, username: str) -> None:
     page.wait_for_load_state()
 
 
-@pytest.mark.xfail(
-    reason="Known failure in the full suite only (issue 12 stays open): after the earlier tests, the queue's "
-    "decide POST finds none of the listed declarations (the page says 'choose at least one'); it passes "
-    "alone and after every adoption, access and account test. Shared cache and process cache ruled out.",
-    strict=False,
-)
 def test_an_officer_changes_a_stage_and_the_ministry_verifies_it(chromium_page, django_user_model):
     from municipalities.models import Municipality
 

@@ -107,12 +107,6 @@ def in_first_viewport(page, locator) -> bool:
     )
 
 
-@pytest.mark.xfail(
-    reason="Known failure in the full suite only (issue 12 stays open): after the earlier tests, the queue's "
-    "decide POST finds none of the listed declarations (the page says 'choose at least one'); it passes "
-    "alone and after every adoption, access and account test. Shared cache and process cache ruled out.",
-    strict=False,
-)
 def test_the_ministry_reviews_the_overview_and_verifies_two_changes(walk):
     user("ministry", Role.MINISTRY)
     codes = ["VAR06", "VAR01", "SOF46", "PDV22"]
