@@ -19,6 +19,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
@@ -26,6 +28,18 @@ from django.utils.cache import patch_vary_headers
 LEVEL = 6  # as Django's GZipMiddleware
 MAX_RANDOM_BYTES = 100  # as Django's GZipMiddleware
 GZIP_HEADER = bytes([0x1F, 0x8B, 8, 8, 0, 0, 0, 0, 0, 255])  # deflate, FNAME set, no mtime, unknown OS
+# Stands in for the CSRF token when a page is rendered to be cached whole (the template's
+# `{% csrf_token %}` writes it); each response gets the visitor's own token in its place.
+CSRF_SENTINEL = "tokenpage-csrf-token-sentinel"
+
+
+def messages_waiting(request: HttpRequest) -> bool:
+    """Whether a message waits to be shown, in Django's cookie storage or (when it overflowed) the session's:
+    a page cached whole must not be served then, or the message would never show."""
+    session = getattr(request, "session", None)
+    return CookieStorage.cookie_name in request.COOKIES or (
+        session is not None and SessionStorage.session_key in session
+    )
 
 
 def _deflate(data: bytes, last: bool) -> bytes:

@@ -14,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -31,6 +32,7 @@ from django_tables2.views import SingleTableMixin
 from accounts import policy
 from adoption.choices import ServiceCode
 from adoption.models import Service
+from core.tokenpage import CSRF_SENTINEL
 from municipalities.models import Municipality, Province
 
 from . import maps, pagecache
@@ -102,32 +104,40 @@ class DashboardMixin(LoginRequiredMixin, _PageView):
         return self.cached_page(request, *args, **kwargs)
 
     def cached_page(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """The page's own part from the cache when this data version has it, else rendered and kept;
-        `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
+        """The page from the cache when this data version has it, else rendered and kept: this user's
+        whole page from this process's memory, or the shared part from Redis inside a shell rendered
+        now; `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
         state = self.data_state()
         key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
-        fragment = None if getattr(request, "dashboard_refresh", False) else pagecache.get(key)
-        response: HttpResponse
-        if fragment is None:
-            self.dashboard_fragment_key = key
-            response = cast(TemplateResponse, super().get(request, *args, **kwargs))  # a TemplateView's
-            response.render()
-            fragment = getattr(request, "dashboard_fragment", None)
-            if fragment is None:  # a page whose template has no cached part
-                return response
-        else:
-            tag = pagecache.etag(fragment, request)
-            modified = int(state.modified.timestamp()) if state.modified else None  # whole seconds, as HTTP dates
-            not_modified = get_conditional_response(request, etag=tag, last_modified=modified)
-            if not_modified is not None:
-                return self.revalidation_headers(not_modified, fragment, state)
-            response = self.render_to_response({**self.base_context(), "dashboard_fragment": fragment})
-        return self.revalidation_headers(response, fragment, state)
+        refresh = getattr(request, "dashboard_refresh", False)
+        whole_key = None if refresh else pagecache.whole_page_key(key, request)
+        whole = pagecache.get_whole(whole_key) if whole_key else None
+        fragment = None
+        if whole is None:
+            fragment = None if refresh else pagecache.get(key)
+            if fragment is None:
+                self.dashboard_fragment_key = key
+                response = cast(TemplateResponse, super().get(request, *args, **kwargs))  # a TemplateView's
+                response.render()
+                fragment = getattr(request, "dashboard_fragment", None)
+                if fragment is None:  # a page whose template has no cached part
+                    return response
+                return self.revalidation_headers(response, fragment.digest, state)
+        digest = whole.digest if whole is not None else cast(pagecache.Fragment, fragment).digest
+        modified = int(state.modified.timestamp()) if state.modified else None  # whole seconds, as HTTP dates
+        not_modified = get_conditional_response(request, etag=pagecache.etag(digest, request), last_modified=modified)
+        if not_modified is not None:
+            return self.revalidation_headers(not_modified, digest, state)
+        if whole is None:
+            context = {**self.base_context(), "dashboard_fragment": fragment}
+            if whole_key is None:
+                return self.revalidation_headers(self.render_to_response(context), digest, state)
+            rendered = cast(TemplateResponse, self.render_to_response({**context, "csrf_token": CSRF_SENTINEL}))
+            whole = pagecache.store_whole(whole_key, digest, rendered.render().content.decode())
+        return self.revalidation_headers(whole.page.response(request, get_token(request)), digest, state)
 
-    def revalidation_headers(
-        self, response: HttpResponse, fragment: pagecache.Fragment, state: DataState
-    ) -> HttpResponse:
-        response["ETag"] = pagecache.etag(fragment, self.request)
+    def revalidation_headers(self, response: HttpResponse, digest: str, state: DataState) -> HttpResponse:
+        response["ETag"] = pagecache.etag(digest, self.request)
         if state.modified is not None:
             response["Last-Modified"] = http_date(state.modified.timestamp())
         patch_cache_control(response, private=True, no_cache=True)

@@ -26,7 +26,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from core.tokenpage import TokenPage
+from core.tokenpage import CSRF_SENTINEL, TokenPage, messages_waiting
 from dashboards.maps import svg_document
 from dashboards.svgfile import svg_file_response
 from scoring.choices import BAND_COLOURS
@@ -43,10 +43,6 @@ from .tasks import publish_pending
 
 PAGE = "opendata/page.html"
 
-
-# Stands in for the CSRF token of the site header's language form in a page cached whole for
-# anonymous visitors; each response gets the visitor's own token in its place.
-CSRF_SENTINEL = "opendata-csrf-token-sentinel"
 
 
 def _page(request, edition: Edition | None, key: str, template: str, build, title: str):
@@ -79,7 +75,7 @@ def _page(request, edition: Edition | None, key: str, template: str, build, titl
 
 def _cacheable(request) -> bool:
     """Anonymous, with no message waiting: the page is the same for every such visitor."""
-    return not request.user.is_authenticated and "messages" not in request.COOKIES
+    return not request.user.is_authenticated and not messages_waiting(request)
 
 
 def _editions() -> list[Edition]:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.management import call_command
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import Role
+from core.tokenpage import CSRF_SENTINEL
 from tests.adoption_helpers import history
 from tests.dashboard_helpers import PERSON, days, load_regix
+from tests.factories import UserFactory
 from usage import services
 from usage.choices import Door, Status
 from usage.models import ImportBatch
@@ -85,6 +94,64 @@ def test_the_cached_part_is_shared_but_the_shell_is_each_users_own(client, minis
     assert ">ministry<" not in body
     assert theirs["ETag"] != mine["ETag"]
     assert client.get(url, {"as_of": "2018-08-31"}, HTTP_IF_NONE_MATCH=mine["ETag"]).status_code == 200
+
+
+def test_a_users_repeated_visit_renders_no_template_and_carries_their_own_token(usage, ministry_user):
+    """The whole page is kept per user in the process (dashboards/pagecache.py): from the third visit on
+    (the first renders the part, the second the shell around the cached part) nothing is rendered, and
+    each response still carries a token the CSRF check accepts, masked afresh."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ministry_user)
+    url, params = reverse("dashboards:provinces"), {"as_of": "2018-08-31"}
+    client.get(url, params)
+    second = client.get(url, params)
+    assert second.templates  # the shell, rendered around the cached part
+    third, fourth = client.get(url, params), client.get(url, params)
+    assert (third.status_code, third.templates, fourth.templates) == (200, [], [])
+    tokens = []
+    for response in (third, fourth):
+        body = response.content.decode()
+        assert CSRF_SENTINEL not in body
+        assert ">ministry<" in body
+        assert body.count('name="csrfmiddlewaretoken"') == 2  # the language and the sign-out forms
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1))
+    assert tokens[0] != tokens[1]
+    switched = client.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": tokens[1]})
+    assert switched.status_code == 302
+
+
+def test_a_kept_whole_page_is_never_another_users(usage, ministry_user):
+    """Two ministry users share the role variant (the cached part) but never the whole page."""
+    other = UserFactory(username="ministry_two", role=Role.MINISTRY)
+    url, params = reverse("dashboards:provinces"), {"as_of": "2018-08-31"}
+    first, second = Client(), Client()
+    first.force_login(ministry_user)
+    second.force_login(other)
+    for _ in range(3):
+        first.get(url, params)
+    theirs = [second.get(url, params) for _ in range(3)]
+    for response in theirs:
+        body = response.content.decode()
+        assert ">ministry_two<" in body
+        assert ">ministry<" not in body
+    gzipped = second.get(url, params, HTTP_ACCEPT_ENCODING="gzip")
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert ">ministry_two<" in gzip.decompress(gzipped.content).decode()
+
+
+def test_a_waiting_message_is_shown_although_the_page_is_kept_whole(client, ministry_user, usage):
+    client.force_login(ministry_user)
+    url, params = reverse("dashboards:provinces"), {"as_of": "2018-08-31"}
+    for _ in range(3):
+        client.get(url, params)
+    storage = CookieStorage(HttpRequest())
+    storage.add(messages.SUCCESS, "Промяната е записана.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    shown = client.get(url, params)
+    assert "Промяната е записана." in shown.content.decode()
+    assert "Промяната е записана." not in client.get(url, params).content.decode()  # shown once
 
 
 def test_an_officer_never_gets_the_ministrys_variant(client, ministry_user, officer_varna, usage):
