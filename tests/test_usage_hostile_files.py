@@ -86,18 +86,23 @@ def test_a_quoted_field_may_still_run_over_two_lines(tmp_path):
 def test_quote_damage_costs_linear_time(tmp_path, kind):
     """The 400k-line file takes at most 3 × the 200k-line one (the quadratic reader took 54 s and 138 s).
 
-    Measured in this process's CPU time, which the other work on a shared machine does not inflate (the
-    reader's time is all in this process; PostgreSQL's share is linear in the rows anyway)."""
+    Measured in this process's CPU time (the reader's time is all in this process; PostgreSQL's share is
+    linear in the rows anyway), the smaller of two imports of each file: another process's burst on a
+    shared machine can still slow one import through the caches, never both the same way."""
     bad = f'2024-03-05,VAR06,"{PERSON},5\n' if kind == "unterminated" else '2024-03-05,VAR06,Pe"rson,5\n'
     seconds = {}
     for lines in (200_000, 400_000):
         path = write(tmp_path, f"{kind}-{lines}.csv", HEADER + bad + ROW * lines)
-        started, cpu = time.perf_counter(), time.process_time()
-        batch = import_file(path)
-        wall, seconds[lines] = time.perf_counter() - started, time.process_time() - cpu
-        assert (batch.status, batch.rows_read, batch.rows_rejected) == (Status.SUCCEEDED, lines + 1, 1)
-        assert _reasons(batch)[0][0] == 2
-        assert wall < 60
+        samples = []
+        for _ in range(2):
+            started, cpu = time.perf_counter(), time.process_time()
+            batch = import_file(path)
+            wall = time.perf_counter() - started
+            samples.append(time.process_time() - cpu)
+            assert (batch.status, batch.rows_read, batch.rows_rejected) == (Status.SUCCEEDED, lines + 1, 1)
+            assert _reasons(batch)[0][0] == 2
+            assert wall < 60
+        seconds[lines] = min(samples)
     assert seconds[400_000] < 3 * seconds[200_000], seconds
 
 
