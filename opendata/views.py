@@ -44,7 +44,6 @@ from .tasks import publish_pending
 PAGE = "opendata/page.html"
 
 
-
 def _page(request, edition: Edition | None, key: str, template: str, build, title: str):
     """One open page: its content cached per edition, language and address; for anonymous visitors
     (the open site's audience) the whole page is cached, compressed once (`TokenPage`): only the
