@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode
@@ -107,8 +107,7 @@ class DashboardMixin(LoginRequiredMixin, _PageView):
         """The page from the cache when this data version has it, else rendered and kept: this user's
         whole page from this process's memory, or the shared part from Redis inside a shell rendered
         now; `304 Not Modified` when the browser already holds this very page (see pagecache.py)."""
-        state = self.data_state()
-        key = pagecache.fragment_key(type(self).__name__, request, self.as_of, state.version)
+        key = pagecache.fragment_key(type(self).__name__, request, self.as_of, self.page_version())
         refresh = getattr(request, "dashboard_refresh", False)
         whole_key = None if refresh else pagecache.whole_page_key(key, request)
         whole = pagecache.get_whole(whole_key) if whole_key else None
@@ -122,26 +121,36 @@ class DashboardMixin(LoginRequiredMixin, _PageView):
                 fragment = getattr(request, "dashboard_fragment", None)
                 if fragment is None:  # a page whose template has no cached part
                     return response
-                return self.revalidation_headers(response, fragment.digest, state)
+                return self.revalidation_headers(response, fragment.digest)
         digest = whole.digest if whole is not None else cast(pagecache.Fragment, fragment).digest
-        modified = int(state.modified.timestamp()) if state.modified else None  # whole seconds, as HTTP dates
+        changed = self.page_modified()
+        modified = int(changed.timestamp()) if changed else None  # whole seconds, as HTTP dates
         not_modified = get_conditional_response(request, etag=pagecache.etag(digest, request), last_modified=modified)
         if not_modified is not None:
-            return self.revalidation_headers(not_modified, digest, state)
+            return self.revalidation_headers(not_modified, digest)
         if whole is None:
             context = {**self.base_context(), "dashboard_fragment": fragment}
             if whole_key is None:
-                return self.revalidation_headers(self.render_to_response(context), digest, state)
+                return self.revalidation_headers(self.render_to_response(context), digest)
             rendered = cast(TemplateResponse, self.render_to_response({**context, "csrf_token": CSRF_SENTINEL}))
             whole = pagecache.store_whole(whole_key, digest, rendered.render().content.decode())
-        return self.revalidation_headers(whole.page.response(request, get_token(request)), digest, state)
+        return self.revalidation_headers(whole.page.response(request, get_token(request)), digest)
 
-    def revalidation_headers(self, response: HttpResponse, digest: str, state: DataState) -> HttpResponse:
+    def revalidation_headers(self, response: HttpResponse, digest: str) -> HttpResponse:
         response["ETag"] = pagecache.etag(digest, self.request)
-        if state.modified is not None:
-            response["Last-Modified"] = http_date(state.modified.timestamp())
+        changed = self.page_modified()
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed.timestamp())
         patch_cache_control(response, private=True, no_cache=True)
         return response
+
+    def page_version(self) -> str:
+        """What the page's cached part depends on besides its address, date, language and role variant."""
+        return self.data_state().version
+
+    def page_modified(self) -> datetime | None:
+        """When that last changed, for Last-Modified; None when unknown (browsers then revalidate by ETag)."""
+        return self.data_state().modified
 
     def cache_version(self) -> str | None:
         """The data version the cache keys hold; without the cache, None (and no query for it)."""

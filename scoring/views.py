@@ -87,8 +87,6 @@ class MethodView(TemplateView):
 class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
     """Every municipality's index with its band and peer ranks, the map by band and the provinces."""
 
-    page_cache = False  # depends on more than the dashboards' data version (methods, targets, cases)
-
     template_name = "scoring/index.html"
     dashboard_name = "index"
     every_municipality = True
@@ -101,6 +99,13 @@ class IndexView(DashboardMixin, SingleTableMixin, TemplateView):
             except NoIndexMethod as error:
                 raise Http404(str(error)) from error
         return self._index
+
+    def page_version(self) -> str:
+        """The index also moves with the scoring data (method versions, targets): in the page cache's key."""
+        return f"{super().page_version()}:{scoring_version()}"
+
+    def page_modified(self):
+        return None  # a new method version changes the page, not the data's date: revalidate by ETag only
 
     def get_table(self, **kwargs):
         result = self.index_table()

@@ -233,6 +233,30 @@ def test_a_new_method_version_shows_at_once_on_the_cached_index(client, ministry
     assert client.get(INDEX, {"as_of": "2018-06-01"}).context["index"].method_version == 2
 
 
+def test_the_index_page_is_kept_until_the_data_or_the_scoring_changes(client, ministry_user, varna_real, settings):
+    """From the third visit on the page renders no template (its part and the whole page are kept); a new
+    method version is part of the key, so it shows at once, with a new ETag."""
+    from adoption.services import services_with_stages
+    from scoring.services import MethodInput, default_input, new_method
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    client.force_login(ministry_user)
+    params = {"as_of": "2018-06-01"}
+    client.get(INDEX, params)
+    client.get(INDEX, params)
+    kept = client.get(INDEX, params)
+    assert (kept.status_code, kept.templates) == (200, [])
+    assert "Last-Modified" not in kept  # a method version changes the page, not the data's date
+    assert client.get(INDEX, params, HTTP_IF_NONE_MATCH=kept["ETag"]).status_code == 304
+    services = services_with_stages()
+    given = default_input(services)
+    new_method(MethodInput(dict(given.services), given.stages), services, note="same weights, new version")
+    fresh = client.get(INDEX, params, HTTP_IF_NONE_MATCH=kept["ETag"])
+    assert fresh.status_code == 200
+    assert fresh.context["index"].method_version == 2
+    assert fresh["ETag"] != kept["ETag"]
+
+
 def test_the_index_api_filters_with_the_pages_filterset(client, ministry_user, varna_real):
     """`/api/index/` and `/index/` share IndexFilterSet: the same rows for the same filters; an invalid
     filter is a 400 naming it in the API, while the page shows every row."""
