@@ -24,12 +24,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from adoption.choices import ChangeKind, ServiceCode, Verification
-from adoption.models import Adoption, AdoptionChange, Service, Stage
+from adoption.choices import ServiceCode
+from adoption.models import Service, Stage
+from adoption.verified import counting_stage_entries
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, observed_sets
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
 from municipalities.models import LocalizedNameMixin, Municipality, localized_name, uses_english
@@ -84,40 +84,10 @@ def population_band(population: int) -> str:
     return PopulationBand.UNDER_5K
 
 
-def counting_entries(day: date | None = None):
-    """The stage entries that count (see `VerifiedHistory`), as one query.
-
-    An entry counts when a verification entry of its pair comes after it (that verification vouches
-    for the entry it follows, which is this one or a later one), or when the pair's current
-    declaration is verified. With `day`: only the latest counting entry per pair on or before it.
-    """
-    pair = {"municipality_id": OuterRef("municipality_id"), "service_id": OuterRef("service_id")}
-    last_verification = AdoptionChange.objects.filter(kind=ChangeKind.VERIFIED, **pair).order_by("-id").values("id")[:1]
-    verified_now = Adoption.objects.filter(verification=Verification.VERIFIED, **pair)
-    entries = (
-        AdoptionChange.objects.filter(kind=ChangeKind.STAGE)
-        .annotate(last_verification=Subquery(last_verification))
-        # The cheap, hashed test first: PostgreSQL then runs the per-row subquery only for pairs
-        # whose current declaration is not verified (it evaluates an OR's arms in order).
-        .filter(Exists(verified_now) | Q(last_verification__gt=F("id")))
-    )
-    if day is None:
-        return entries
-    return (
-        entries.filter(effective_date__lte=day)
-        .order_by("municipality_id", "service_id", "-effective_date", "-id")
-        .distinct("municipality_id", "service_id")
-    )
-
-
 class VerifiedHistory:
     """The verified declared stage of every municipality × service on any date, from one read.
 
-    The rule: every stage entry up to and including the pair's last *verified* declaration counts
-    from its effective date (a verified stage vouches for the path to it); declarations after it,
-    awaiting verification or rejected, do not count yet. A declaration is verified by a verification
-    entry in the history before the next stage entry, or, for the current declaration, by its
-    verified status (declarations loaded in bulk carry only that).
+    Which stage entries count is the rule of `adoption/verified.py`, shared with the open site.
     """
 
     def __init__(self, services: list[Service], day: date | None = None) -> None:
@@ -126,7 +96,9 @@ class VerifiedHistory:
         self.firsts = {s.code: next(iter(s.stages.all()), None) for s in services}
         self.stages = {stage.id: stage for s in services for stage in s.stages.all()}
         codes = {s.id: s.code for s in services}
-        rows = counting_entries(day).values_list("municipality_id", "service_id", "effective_date", "id", "to_stage_id")
+        rows = counting_stage_entries(day).values_list(
+            "municipality_id", "service_id", "effective_date", "id", "to_stage_id"
+        )
         self.entries: dict[tuple[int, str | None], list[tuple[date, int, int]]] = defaultdict(list)
         for municipality_id, service_id, effective, entry_id, stage_id in rows:
             self.entries[(municipality_id, codes.get(service_id))].append((effective, entry_id, stage_id))
