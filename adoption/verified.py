@@ -13,47 +13,75 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from .choices import ChangeKind, Verification
 from .models import Adoption, AdoptionChange
 
-# Above any history entry's id: "no next stage entry" in the comparisons below.
-_BEYOND_ANY_ID = 2**62
+# Most pairs need no reading of their turns: where the current declaration is verified and nothing was
+# ever rejected, every stage entry counts (the first part, two hashed joins). The others are read in one
+# pass with window functions (a correlated subquery per entry tripled the index's time at ten years):
+# each entry is numbered by the stage entries up to it, so a stage entry and the decisions recorded
+# after it, before the next stage entry, share a number ("its turn"); its own decision is the turn's
+# last one. The kinds are the models' constants, written in as literals.
+_COUNTING_IDS = """
+WITH plain AS (
+    SELECT municipality_id, service_id FROM {declarations} declared
+    WHERE declared.verification = '{verified_now}'
+      AND NOT EXISTS (
+          SELECT 1 FROM {changes} rejection
+          WHERE rejection.kind = '{rejected}' AND rejection.municipality_id = declared.municipality_id
+            AND rejection.service_id = declared.service_id)
+)
+SELECT entry.id FROM {changes} entry JOIN plain USING (municipality_id, service_id)
+WHERE entry.kind = '{stage}'
+UNION ALL
+SELECT id FROM (
+    SELECT id, kind, municipality_id, service_id, last_verification,
+           max(id) FILTER (WHERE kind = '{verified}')
+               OVER (PARTITION BY municipality_id, service_id, turn) AS verified_in_turn,
+           max(id) FILTER (WHERE kind = '{rejected}')
+               OVER (PARTITION BY municipality_id, service_id, turn) AS rejected_in_turn
+    FROM (
+        SELECT id, kind, municipality_id, service_id,
+               count(*) FILTER (WHERE kind = '{stage}')
+                   OVER (PARTITION BY municipality_id, service_id ORDER BY id) AS turn,
+               max(id) FILTER (WHERE kind = '{verified}')
+                   OVER (PARTITION BY municipality_id, service_id) AS last_verification
+        FROM {changes} entry
+        WHERE kind IN ('{stage}', '{verified}', '{rejected}')
+          AND NOT EXISTS (
+              SELECT 1 FROM plain
+              WHERE plain.municipality_id = entry.municipality_id AND plain.service_id = entry.service_id)
+    ) numbered
+) decided
+WHERE kind = '{stage}'
+  AND coalesce(rejected_in_turn, 0) <= coalesce(verified_in_turn, 0)
+  AND (last_verification > id OR EXISTS (
+      SELECT 1 FROM {declarations} declared
+      WHERE declared.municipality_id = decided.municipality_id AND declared.service_id = decided.service_id
+        AND declared.verification = '{verified_now}'))
+"""
+
+
+def _counting_ids_sql() -> str:
+    constants = {
+        "stage": ChangeKind.STAGE.value,
+        "verified": ChangeKind.VERIFIED.value,
+        "rejected": ChangeKind.REJECTED.value,
+        "verified_now": Verification.VERIFIED.value,
+    }
+    assert all(value.isidentifier() for value in constants.values())  # noqa: S101 - literals, never input
+    return _COUNTING_IDS.format(
+        changes=AdoptionChange._meta.db_table, declarations=Adoption._meta.db_table, **constants
+    )
 
 
 def counting_stage_entries(day: date | None = None) -> QuerySet[AdoptionChange]:
     """The stage entries that count (see the module), as one query; with `day`, only the latest counting
     entry per (municipality, service) in effect on or before it."""
-    pair = {"municipality_id": OuterRef("municipality_id"), "service_id": OuterRef("service_id")}
-    next_stage = (
-        AdoptionChange.objects.filter(kind=ChangeKind.STAGE, id__gt=OuterRef("id"), **pair).order_by("id").values("id")
-    )
-    own_decision = (
-        AdoptionChange.objects.filter(
-            kind__in=[ChangeKind.VERIFIED, ChangeKind.REJECTED],
-            id__gt=OuterRef("id"),
-            id__lt=Coalesce(OuterRef("next_stage"), Value(_BEYOND_ANY_ID)),
-            **pair,
-        )
-        .order_by("-id")
-        .values("kind")
-    )
-    last_verification = AdoptionChange.objects.filter(kind=ChangeKind.VERIFIED, **pair).order_by("-id").values("id")
-    verified_now = Adoption.objects.filter(verification=Verification.VERIFIED, **pair)
-    entries = (
-        AdoptionChange.objects.filter(kind=ChangeKind.STAGE)
-        .annotate(
-            next_stage=Subquery(next_stage[:1]),
-            own_decision=Subquery(own_decision[:1]),
-            last_verification=Subquery(last_verification[:1]),
-        )
-        # The cheap, hashed test first: PostgreSQL then runs the per-row subquery only for pairs
-        # whose current declaration is not verified (it evaluates an OR's arms in order).
-        .filter(Exists(verified_now) | Q(last_verification__gt=F("id")))
-        .filter(Q(own_decision__isnull=True) | Q(own_decision=ChangeKind.VERIFIED))  # never a rejected one
-    )
+    entries = AdoptionChange.objects.filter(id__in=RawSQL(_counting_ids_sql(), ()))  # noqa: S611 - no input
     if day is None:
         return entries
     return (
