@@ -18,10 +18,10 @@ from dashboards.snapshots import USAGE_ROLLUPS, all_services, window_days
 from dashboards.trends import adoption_trend, month_points
 from municipalities.choices import PopulationBand
 from municipalities.models import Municipality, Province
+from scoring.index import VerifiedHistory
 
 from . import schema
 from .standing import Standing, standing_on
-from .verified import VerifiedHistory
 
 
 @dataclass(frozen=True)
@@ -46,22 +46,21 @@ def build(as_of: date, previous: list[dict] | None = None, previous_slug: str | 
         for code, name_en, province_en in Municipality.objects.values_list("code", "name_en", "province__name_en")
     }
     province_bg = dict(Province.objects.values_list("code", "name_bg"))
-    history = VerifiedHistory.load()
-    stages = {stage.id: stage for service in services for stage in service.stages.all()}
+    history = VerifiedHistory(services)  # the index's own rule and reading: the same stages as its figures
     standing = standing_on(as_of)
     municipalities = []
     for row in table.rows:
         cells = []
         for service in services:
-            claim = history.on(row.id, service.id, as_of)
-            stage = stages[claim.stage_id] if claim else next(iter(service.stages.all()))
+            found = history.entry_on(row.id, service.code, as_of)
+            stage = found[1] if found else next(iter(service.stages.all()))
             observed = row.cells[service.code].observed
             cells.append(
                 schema.ServiceCell(
                     service=service.code,
                     stage=stage.code,
                     adopted=stage.counts_as_adopted,
-                    since=claim.effective.isoformat() if claim else None,
+                    since=found[0].isoformat() if found else None,
                     observed=observed,
                     usage=_usage(row, service.code),
                 )
@@ -186,7 +185,6 @@ def _trend(as_of: date, services, history: VerifiedHistory, ids: list[int]) -> s
     """Month ends since 2016: verified declared adoption, and observed use from the dashboards' trend."""
     months, days = month_points(as_of, EARLIEST_AS_OF)
     observed = {s.code: s.observed for s in adoption_trend(as_of).services}
-    stages = {stage.id: stage for service in services for stage in service.stages.all()}
     series = []
     for service in services:
         first_adopted = next(iter(service.stages.all())).counts_as_adopted
@@ -194,8 +192,8 @@ def _trend(as_of: date, services, history: VerifiedHistory, ids: list[int]) -> s
         for day in days:
             count = 0
             for municipality_id in ids:
-                claim = history.on(municipality_id, service.id, day)
-                count += stages[claim.stage_id].counts_as_adopted if claim else first_adopted
+                found = history.entry_on(municipality_id, service.code, day)
+                count += found[1].counts_as_adopted if found else first_adopted
             declared.append(count)
         series.append(schema.TrendSeries(service=service.code, declared=declared, observed=observed.get(service.code)))
     return schema.Trend(months=[m.isoformat() for m in months], series=series)

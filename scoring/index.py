@@ -105,13 +105,22 @@ class VerifiedHistory:
         for entries in self.entries.values():
             entries.sort()
 
-    def stage_on(self, municipality_id: int, code: str, day: date) -> Stage | None:
+    def entry_on(self, municipality_id: int, code: str, day: date) -> tuple[date, Stage] | None:
+        """The counting stage entry in force on `day` (its effective date and stage); None before any."""
         entries = self.entries.get((municipality_id, code))
         if entries:
             position = bisect_right(entries, (day, float("inf"), 0))
             if position:
-                return self.stages.get(entries[position - 1][2])
-        return self.firsts.get(code)
+                effective, _entry_id, stage_id = entries[position - 1]
+                stage = self.stages.get(stage_id)
+                if stage is not None:
+                    return effective, stage
+        return None
+
+    def stage_on(self, municipality_id: int, code: str, day: date) -> Stage | None:
+        """The stage in force on `day`: the counting entry's, or the service's first stage before any."""
+        found = self.entry_on(municipality_id, code, day)
+        return found[1] if found else self.firsts.get(code)
 
 
 @dataclass(frozen=True)

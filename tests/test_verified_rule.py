@@ -9,9 +9,7 @@ from datetime import date
 import pytest
 
 from adoption import services as adoption_services
-from adoption.models import Service, Stage
-from municipalities.models import Municipality
-from opendata.verified import VerifiedHistory
+from opendata.figures import build
 from scoring.index import index_on
 
 from .adoption_helpers import history, stage
@@ -20,11 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def seen_on(day: date) -> tuple[str, str]:
-    """VAR02's SEOS stage on `day`: as the adoption index counts it, and as the open site shows it."""
-    seos, varna_02 = Service.objects.get(code="seos"), Municipality.objects.get(code="VAR02")
-    claim = VerifiedHistory.load().on(varna_02.id, seos.id, day)
-    public = Stage.objects.get(pk=claim.stage_id) if claim else seos.first_stage()
-    return index_on(day).row("VAR02").services["seos"].stage.code, public.code
+    """VAR02's SEOS stage on `day`: as the adoption index counts it, and as an open edition publishes it."""
+    public = next(m for m in build(day).municipalities if m.code == "VAR02")
+    seos = next(cell for cell in public.services if cell.service == "seos")
+    return index_on(day).row("VAR02").services["seos"].stage.code, seos.stage
 
 
 def test_a_rejected_stage_never_counts_and_the_path_to_a_verified_one_does(ministry_user, administrator):
