@@ -10,7 +10,7 @@ from django.db import connection
 
 from tests.usage_support import MARRIAGE, PERSON, import_text, usage_storage  # noqa: F401
 from usage import ingest
-from usage.models import RegixDailyUsage, RegixMonthlyUsage, SeosDailyUsage, SeosMonthlyUsage
+from usage.models import ObservedAdoption, RegixDailyUsage, RegixMonthlyUsage, SeosDailyUsage, SeosMonthlyUsage
 from usage.partitions import summarise_sql
 from usage.reader import UsageFileReader
 
@@ -67,9 +67,46 @@ def regix_rollups() -> dict[tuple, tuple]:
     }
 
 
+def seos_rollups_from_facts() -> dict[tuple, tuple]:
+    expected: dict[tuple, list] = {}
+    for row in SeosDailyUsage.objects.all():
+        totals = expected.setdefault((row.date.replace(day=1), row.municipality_id), [0, 0, 0, None, None])
+        totals[0] += row.sent
+        totals[1] += row.received
+        if row.sent + row.received > 0:
+            totals[2] += 1
+            totals[3] = min(filter(None, [totals[3], row.date]))
+            totals[4] = max(filter(None, [totals[4], row.date]))
+    return {key: tuple(value) for key, value in expected.items()}
+
+
+def seos_rollups() -> dict[tuple, tuple]:
+    return {
+        (row.month, row.municipality_id): (row.sent, row.received, row.active_days, row.first_day, row.last_day)
+        for row in SeosMonthlyUsage.objects.all()
+    }
+
+
+def adoption_from_rollups(rollups: dict[tuple, tuple]) -> dict[int, tuple]:
+    """Each municipality's first and last active day, recomputed from the rollups' figures."""
+    days: dict[int, list] = {}
+    for (_month, municipality, *_rest), (*_counts, first, last) in rollups.items():
+        if first is not None:
+            span = days.setdefault(municipality, [first, last])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+    return {municipality: tuple(span) for municipality, span in days.items()}
+
+
+def adoption(service: str) -> dict[int, tuple]:
+    return {
+        row.municipality_id: (row.first_day, row.last_day) for row in ObservedAdoption.objects.filter(service=service)
+    }
+
+
 def assert_one_row_per_key_and_rollups_match() -> None:
     assert keys_stored_twice("usage_regixdailyusage", "date, municipality_id, query_type_id") == []
     assert regix_rollups() == regix_rollups_from_facts()
+    assert adoption("regix") == adoption_from_rollups(regix_rollups())
 
 
 def test_new_files_reimports_and_corrections_leave_exactly_one_row_per_key(tmp_path):
@@ -194,3 +231,88 @@ def test_every_import_leaves_the_date_index_summarised(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute(*summarise_sql("usage_regix_daily_date_brin"))  # each monthly partition's index
         assert cursor.fetchone()[0] == 0, "the import left block ranges of the date index unsummarised"
+
+
+class StatementLog:
+    """The SQL statements run while it is installed (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append(sql)
+        return execute(sql, params, many, context)
+
+    def recomputed_a_rollup_from_facts(self) -> bool:
+        return any(
+            "INSERT INTO usage_" in sql and "monthlyusage" in sql and "dailyusage f JOIN" in sql
+            for sql in self.statements
+        )
+
+
+def import_logged(tmp_path, text: str, name: str) -> StatementLog:
+    log = StatementLog()
+    with connection.execute_wrapper(log):
+        import_text(tmp_path, text, name=name)
+    return log
+
+
+def test_a_days_file_and_corrections_change_the_rollups_by_deltas_exactly(tmp_path):
+    """Into a month that holds data, a day's file changes the rollups by its deltas (no rollup
+    recomputed from the facts); a correction that zeroes a month's first or last active day, or a
+    municipality's only days, recomputes just those rollups; rollups and adoption always equal a
+    recomputation."""
+    import_text(
+        tmp_path,
+        HEADER + f"2024-03-02,VAR06,{PERSON},4,1\n2024-03-05,VAR06,{PERSON},6,0\n2024-03-09,VAR06,{PERSON},2,0\n"
+        f"2024-03-05,VAR01,{MARRIAGE},3,0\n2024-04-01,VAR01,{PERSON},7,0\n",
+        name="march.csv",
+    )
+    assert_one_row_per_key_and_rollups_match()
+
+    day = (
+        HEADER + f"2024-03-12,VAR06,{PERSON},5,2\n"  # a new day of a stored rollup: widens its last day
+        f"2024-03-12,VAR01,{MARRIAGE},0,0\n"  # a new inactive day: counts, no active day
+        f"2024-03-12,VAR01,{PERSON},8,1\n"  # a rollup not there yet
+        f"2024-03-12,SOF46,{PERSON},1,0\n"  # a municipality not seen before
+    )
+    log = import_logged(tmp_path, day, "day.csv")
+    assert not log.recomputed_a_rollup_from_facts()
+    assert_one_row_per_key_and_rollups_match()
+    march = RegixMonthlyUsage.objects.get(municipality__code="VAR06", query_type__operation=PERSON, month="2024-03-01")
+    assert (march.requests, march.errors, march.active_days, march.last_day) == (17, 3, 4, dt.date(2024, 3, 12))
+
+    raised = HEADER + f"2024-03-05,VAR06,{PERSON},60,5\n2024-03-01,VAR06,{PERSON},1,0\n"  # first day moves earlier
+    log = import_logged(tmp_path, raised, "raised.csv")
+    assert not log.recomputed_a_rollup_from_facts()
+    assert_one_row_per_key_and_rollups_match()
+
+    zeroed = (
+        HEADER + f"2024-03-01,VAR06,{PERSON},0,0\n"  # the first active day stops being active
+        f"2024-03-12,VAR06,{PERSON},0,0\n"  # and the last one
+        f"2024-03-12,SOF46,{PERSON},0,0\n"  # SOF46's only day: it has not adopted after all
+        f"2024-03-05,VAR01,{MARRIAGE},9,0\n"  # an unaffected change in the same file
+    )
+    log = import_logged(tmp_path, zeroed, "zeroed.csv")
+    assert log.recomputed_a_rollup_from_facts()
+    assert_one_row_per_key_and_rollups_match()
+    march.refresh_from_db()
+    assert (march.active_days, march.first_day, march.last_day) == (3, dt.date(2024, 3, 2), dt.date(2024, 3, 9))
+    assert "SOF46" not in ObservedAdoption.objects.values_list("municipality__code", flat=True)
+
+    log = import_logged(tmp_path, zeroed, "zeroed-again.csv")  # a re-import changes nothing
+    assert not any(sql.startswith("DELETE FROM usage_regixdailyusage") for sql in log.statements)
+    assert_one_row_per_key_and_rollups_match()
+
+
+def test_seos_days_files_and_corrections_keep_rollups_and_adoption_exact(tmp_path):
+    header = "date,municipality,sent,received\n"
+    import_text(tmp_path, header + "2024-03-04,VAR06,5,7\n2024-03-08,VAR06,1,0\n2024-03-05,VAR01,2,2\n", name="a.csv")
+    log = import_logged(tmp_path, header + "2024-03-10,VAR06,0,3\n2024-03-10,VAR01,0,0\n", "day.csv")
+    assert not log.recomputed_a_rollup_from_facts()
+    assert seos_rollups() == seos_rollups_from_facts()
+    assert adoption("seos") == adoption_from_rollups(seos_rollups())
+    import_logged(tmp_path, header + "2024-03-04,VAR06,0,0\n2024-03-05,VAR01,0,0\n", "zeroed.csv")
+    assert seos_rollups() == seos_rollups_from_facts()
+    assert adoption("seos") == adoption_from_rollups(seos_rollups())
+    assert "VAR01" not in ObservedAdoption.objects.filter(service="seos").values_list("municipality__code", flat=True)

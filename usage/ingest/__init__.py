@@ -51,8 +51,8 @@ from .batches import (
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
 from .fresh import _insert_fresh
 from .plausible import implausible_warning
-from .replace import _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
-from .sql import REGIX_SQL, SEOS_SQL, STAGE, _month
+from .replace import _add_deltas, _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
+from .sql import REGIX_SQL, SEOS_SQL, STAGE
 from .staging import COPY_CHUNK_ROWS, _copy, _parse_by_postgres, _prepare, _stage_checked_rows
 
 if TYPE_CHECKING:
@@ -135,13 +135,15 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
             keys, months_were_empty = fresh, True
         if keys is None:
             return 0
+        lost = False
         if months_were_empty:
             # The file's rows are all there is in those months: the group totals are the rollups.
             cursor.execute(sql["monthly_from_groups"])
         else:
-            cursor.execute(sql["monthly"].format(month=_month("f.date")), _span(cursor))
+            span = _span(cursor)
+            lost = span is not None and _add_deltas(cursor, sql, span)
         clock.lap("monthly rollups")
-        _refresh_adoption(cursor, kind)
+        _refresh_adoption(cursor, kind, sql["lost"] if lost else None)
         clock.lap("observed adoption")
         _summarise_date_index(cursor, kind)
         if (warning := implausible_warning(cursor, reader)) is not None:

@@ -26,7 +26,6 @@ def _total_groups(cursor: CursorWrapper, kind: str) -> None:
         f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
         f"{_distinct_days('true')}, max(a), max(b) FROM {STAGE} WHERE reason IS NULL GROUP BY 1, m, q"
     )
-    cursor.execute(f"ANALYZE {GROUPS}")
 
 
 def _span(cursor: CursorWrapper) -> dict[str, str] | None:
@@ -51,19 +50,42 @@ def _replace_daily(
     nothing before).
 
     Nothing stored in the file's months (the usual new export): one plain INSERT into the heap. Else
-    the file's keys, added up, replace the stored rows whose figures differ, and the keys not stored
-    with the same figures are inserted: a re-import writes nothing, a correction only what changed.
-    Either way each key ends up with exactly one row, which is what a unique index would have ensured."""
+    only the keys that are new or whose figures differ are written (`changes` in sql.py), and they
+    are kept for the rollups' deltas. Either way each key ends up with exactly one row, which is what
+    a unique index would have ensured."""
     cursor.execute(sql["any_stored"], span)
     if cursor.fetchone() is None:
         cursor.execute(sql["insert"] + (sql["sum"] if duplicates else sql["rows"]))
         return cursor.rowcount, True
-    # Added up only when a key came twice: a million-group aggregate is not free.
-    cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} AS {sql['sum'] if duplicates else sql['rows']}")
-    cursor.execute(f"ANALYZE {KEYS}")
-    cursor.execute(sql["delete_changed"], span)
-    cursor.execute(sql["insert"] + sql["insert_missing"], span)
-    return cursor.rowcount, False
+    # The stored rows of the file's days only: through the date index, a day's file reads one day,
+    # not its month. Added up only when a key came twice: a million-group aggregate is not free.
+    cursor.execute(f"SELECT min(d), max(d) FROM {STAGE} WHERE reason IS NULL")
+    first_day, last_day = cursor.fetchone()
+    span = {**span, "first": str(first_day), "last": str(last_day)}
+    cursor.execute(sql["changes"].format(source=sql["sum"] if duplicates else sql["rows"]), span)
+    changed = cursor.rowcount
+    cursor.execute(f"SELECT 1 FROM {KEYS} WHERE old_a IS NOT NULL LIMIT 1")
+    if cursor.fetchone() is not None:  # a day's new file replaces nothing
+        cursor.execute(sql["delete_changed"], span)
+    if changed:
+        cursor.execute(sql["insert"] + sql["insert_changed"])
+    return changed, False
+
+
+def _add_deltas(cursor: CursorWrapper, sql: dict[str, str], span: dict[str, str]) -> bool:
+    """Change the monthly rollups of the touched groups by what the changed keys add, never
+    recomputing a month; returns whether some day stopped being active (see `_changes_sql`).
+
+    Only the few rollups where a day stopped being active are recomputed, from their own facts."""
+    cursor.execute(sql["add_deltas"], span)
+    lost = sql["lost"]
+    cursor.execute(f"SELECT min(month), max(month) FROM {lost} l")
+    first_month, last_month = cursor.fetchone()
+    if first_month is None:
+        return False
+    lost_span = {"lo": str(first_month), "hi": _month_after(str(last_month))}
+    cursor.execute(sql["monthly"].format(groups=lost, month=_month("f.date")), lost_span)
+    return True
 
 
 def _replace_from_stage(cursor: CursorWrapper, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
@@ -76,14 +98,27 @@ def _replace_from_stage(cursor: CursorWrapper, kind: str, sql: dict[str, str]) -
     return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor))
 
 
-def _refresh_adoption(cursor: CursorWrapper, kind: str) -> None:
-    """First and last day of use of the touched municipalities, from their monthly rollups."""
+def _refresh_adoption(cursor: CursorWrapper, kind: str, lost: str | None = None) -> None:
+    """First and last day of use of the touched municipalities.
+
+    A day active after the import can only widen them: they grow by the file's active days (the
+    group totals). Where a day stopped being active (`lost`: the groups where one did), the first or
+    last day may have gone with it: those municipalities are recomputed from their rollups."""
     service, monthly = (
         (Kind.REGIX.value, "usage_regixmonthlyusage")
         if kind == Kind.REGIX
         else (Kind.SEOS.value, "usage_seosmonthlyusage")
     )
-    touched = f"SELECT DISTINCT m FROM {GROUPS}"
+    cursor.execute(
+        "INSERT INTO usage_observedadoption AS o (municipality_id, service, first_day, last_day) "
+        f"SELECT m, %s, min(first_day), max(last_day) FROM {GROUPS} WHERE first_day IS NOT NULL GROUP BY m "
+        "ON CONFLICT (municipality_id, service) DO UPDATE "
+        "SET first_day = least(o.first_day, excluded.first_day), last_day = greatest(o.last_day, excluded.last_day)",
+        [service],
+    )
+    if lost is None:
+        return
+    touched = f"SELECT DISTINCT m FROM {lost} l"
     cursor.execute(
         "INSERT INTO usage_observedadoption (municipality_id, service, first_day, last_day) "
         f"SELECT municipality_id, %s, min(first_day), max(last_day) FROM {monthly} "

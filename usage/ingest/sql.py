@@ -8,7 +8,7 @@ from ..choices import Kind
 
 STAGE = "usage_stage"
 GROUPS = "usage_stage_groups"
-KEYS = "usage_stage_keys"
+KEYS = "usage_stage_keys"  # the file's keys whose figures change, with the stored figures they replace
 RAW = "usage_stage_raw"
 LOOKUPS = {
     "date": ("usage_stage_dates", "raw text PRIMARY KEY, day date, month date, bit bigint"),
@@ -18,6 +18,10 @@ LOOKUPS = {
 COUNT_COLUMNS = {Kind.REGIX: ("requests", "errors"), Kind.SEOS: ("sent", "received")}
 # Looked up by a batch's kind, a plain string.
 _ACTIVE: dict[str, str] = {Kind.REGIX: "a > 0", Kind.SEOS: "a + b > 0"}
+_WAS_ACTIVE: dict[str, str] = {
+    Kind.REGIX: "coalesce(old_a > 0, false)",
+    Kind.SEOS: "coalesce(old_a + old_b > 0, false)",
+}
 DATE_INDEXES: dict[str, str] = {Kind.REGIX: "usage_regix_daily_date_brin", Kind.SEOS: "usage_seos_daily_date_brin"}
 
 
@@ -56,26 +60,19 @@ REGIX_SQL = {
     # Within one file the rows of a key are added up.
     "sum": f"SELECT d, m, q, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m, q",
-    # Across files: the file's figures replace the stored ones of its keys; unchanged rows stay as they are.
-    "delete_changed": "DELETE FROM usage_regixdailyusage WHERE date >= %(lo)s AND date < %(hi)s "
-    f"AND EXISTS (SELECT 1 FROM {KEYS} k WHERE k.d = usage_regixdailyusage.date "
-    "AND k.m = usage_regixdailyusage.municipality_id AND k.q = usage_regixdailyusage.query_type_id "
-    "AND (k.a <> usage_regixdailyusage.requests OR k.b <> usage_regixdailyusage.errors))",
-    "insert_missing": f"SELECT d, m, q, a, b FROM {KEYS} k WHERE NOT EXISTS (SELECT 1 FROM usage_regixdailyusage f "
-    "WHERE f.date >= %(lo)s AND f.date < %(hi)s AND f.date = k.d AND f.municipality_id = k.m "
-    "AND f.query_type_id = k.q)",
     "monthly_from_groups": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
     f"SELECT month, m, q, a, b, active, first_day, last_day FROM {GROUPS} "
     # WHERE: SQLite cannot tell an upsert from a join after a bare FROM.
     "WHERE 1 = 1 " + _REGIX_MONTHLY_UPSERT,
-    # The touched groups' months, read once through the date index's range and hash-joined to the groups.
+    # Some groups recomputed from their facts: their months read once (the date index's range, or
+    # the month's partition) and hash-joined to the groups.
     "monthly": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
     "SELECT g.month, g.m, g.q, sum(f.requests), sum(f.errors), "
     "count(CASE WHEN f.requests > 0 THEN 1 END), "
     "min(CASE WHEN f.requests > 0 THEN f.date END), max(CASE WHEN f.requests > 0 THEN f.date END) "
-    f"FROM usage_regixdailyusage f JOIN {GROUPS} g "
+    "FROM usage_regixdailyusage f JOIN {groups} g "
     "ON g.m = f.municipality_id AND g.q = f.query_type_id AND g.month = {month} "
     "WHERE f.date >= %(lo)s AND f.date < %(hi)s GROUP BY g.month, g.m, g.q " + _REGIX_MONTHLY_UPSERT,
 }
@@ -95,12 +92,6 @@ SEOS_SQL = {
     "any_rollup": "SELECT 1 FROM usage_seosmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s LIMIT 1",
     "sum": f"SELECT d, m, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m",
-    "delete_changed": "DELETE FROM usage_seosdailyusage WHERE date >= %(lo)s AND date < %(hi)s "
-    f"AND EXISTS (SELECT 1 FROM {KEYS} k WHERE k.d = usage_seosdailyusage.date "
-    "AND k.m = usage_seosdailyusage.municipality_id "
-    "AND (k.a <> usage_seosdailyusage.sent OR k.b <> usage_seosdailyusage.received))",
-    "insert_missing": f"SELECT d, m, a, b FROM {KEYS} k WHERE NOT EXISTS (SELECT 1 FROM usage_seosdailyusage f "
-    "WHERE f.date >= %(lo)s AND f.date < %(hi)s AND f.date = k.d AND f.municipality_id = k.m)",
     "monthly_from_groups": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
     f"SELECT month, m, a, b, active, first_day, last_day FROM {GROUPS} WHERE 1 = 1 " + _SEOS_MONTHLY_UPSERT,
@@ -110,6 +101,54 @@ SEOS_SQL = {
     "count(CASE WHEN f.sent + f.received > 0 THEN 1 END), "
     "min(CASE WHEN f.sent + f.received > 0 THEN f.date END), "
     "max(CASE WHEN f.sent + f.received > 0 THEN f.date END) "
-    f"FROM usage_seosdailyusage f JOIN {GROUPS} g ON g.m = f.municipality_id AND g.month = {{month}} "
+    "FROM usage_seosdailyusage f JOIN {groups} g ON g.m = f.municipality_id AND g.month = {month} "
     "WHERE f.date >= %(lo)s AND f.date < %(hi)s GROUP BY g.month, g.m " + _SEOS_MONTHLY_UPSERT,
 }
+
+
+def _changes_sql(kind: Kind, daily: str, monthly: str, counts: tuple[str, str]) -> dict[str, str]:
+    """Across files: the file's keys (`{source}`: its rows, added up if a key came twice) replace the
+    stored figures of those keys, and the monthly rollups change by the difference.
+
+    `changes` joins the file's keys to the stored rows once and keeps only the keys that are new or
+    whose figures differ, with the figures they replace: a re-import writes nothing, a correction
+    only what changed, a day's file only its day. `add_deltas` adds up per rollup what they add:
+    sums, and active days (one row per key, so a day's activity changes by +1, -1 or 0); a day
+    that becomes active can only widen first/last day. A day that stops being active (`lost`) may
+    have been the first or last one: those few rollups are recomputed from their facts."""
+    a, b = counts
+    by_q = kind == Kind.REGIX
+    key = "k.m = f.municipality_id" + (" AND k.q = f.query_type_id" if by_q else "")
+    q, kq = (", q", ", k.q") if by_q else ("", "")
+    rollup_key = "t.month = g.month AND t.municipality_id = g.m" + (" AND t.query_type_id = g.q" if by_q else "")
+    updated_key = "t.month = g.month AND t.m = g.m" + (" AND t.q = g.q" if by_q else "")
+    in_span = "t.month >= %(lo)s AND t.month < %(hi)s"
+    active, was_active = _ACTIVE[kind], _WAS_ACTIVE[kind]
+    return {
+        "changes": f"CREATE TEMPORARY TABLE {KEYS} AS SELECT k.d, k.m{kq}, k.a, k.b, "
+        f"f.{a} AS old_a, f.{b} AS old_b FROM ({{source}}) k LEFT JOIN {daily} f ON f.date = k.d AND {key} "
+        f"AND f.date >= %(first)s AND f.date <= %(last)s WHERE f.date IS NULL OR f.{a} <> k.a OR f.{b} <> k.b",
+        "delete_changed": f"DELETE FROM {daily} f USING {KEYS} k WHERE k.old_a IS NOT NULL AND f.date = k.d "
+        f"AND {key} AND f.date >= %(first)s AND f.date <= %(last)s",
+        "insert_changed": f"SELECT d, m{q}, a, b FROM {KEYS}",
+        # One statement: the deltas per rollup, added to the rollups there are, the others inserted.
+        # A rollup not there yet has no facts before this import: its deltas are its figures.
+        "add_deltas": f"WITH g AS (SELECT {_month('d')} AS month, m{q}, "
+        "sum(a - coalesce(old_a, 0)) AS da, sum(b - coalesce(old_b, 0)) AS db, "
+        f"sum(({active})::integer - ({was_active})::integer) AS dactive, "
+        f"min(CASE WHEN {active} THEN d END) AS first_day, max(CASE WHEN {active} THEN d END) AS last_day "
+        f"FROM {KEYS} GROUP BY 1, m{q}), "
+        f"updated AS (UPDATE {monthly} t SET {a} = t.{a} + g.da, {b} = t.{b} + g.db, "
+        "active_days = t.active_days + g.dactive, first_day = least(t.first_day, g.first_day), "
+        f"last_day = greatest(t.last_day, g.last_day) FROM g WHERE {rollup_key} AND {in_span} "
+        f"RETURNING t.month, t.municipality_id AS m{', t.query_type_id AS q' if by_q else ''}) "
+        f"INSERT INTO {monthly} (month, municipality_id{', query_type_id' if by_q else ''}, {a}, {b}, "
+        f"active_days, first_day, last_day) SELECT month, m{q}, da, db, dactive, first_day, last_day FROM g "
+        f"WHERE NOT EXISTS (SELECT 1 FROM updated t WHERE {updated_key})",
+        # The rollups where a day stopped being active.
+        "lost": f"(SELECT DISTINCT {_month('d')} AS month, m{q} FROM {KEYS} WHERE {was_active} AND NOT {active})",
+    }
+
+
+REGIX_SQL |= _changes_sql(Kind.REGIX, "usage_regixdailyusage", "usage_regixmonthlyusage", ("requests", "errors"))
+SEOS_SQL |= _changes_sql(Kind.SEOS, "usage_seosdailyusage", "usage_seosmonthlyusage", ("sent", "received"))

@@ -43,14 +43,6 @@ class PostgresParsing(Records):
             while chunk := binary.read(CHUNK):
                 yield chunk
 
-    def check_dates(self, values: Sequence[str | None]) -> Iterator[str]:
-        """COPY lines `raw, iso day, month` of the distinct raw dates that are valid."""
-        for value in values:
-            raw = value or ""
-            iso, _error = self._date(raw)
-            if iso is not None:
-                yield f"{_copy_text(raw)}\t{iso}\t{iso[:8]}01\n"
-
     def check_municipalities(self, values: Sequence[str | None]) -> Iterator[str]:
         for value in values:
             raw = value or ""
