@@ -278,6 +278,59 @@ def test_json_lines_are_checked_one_object_at_a_time(tmp_path):
     assert any("extra" in warning for warning in batch.warnings)
 
 
+@pytest.mark.parametrize("kind", ["regix", "seos"])
+def test_the_json_lines_fast_path_stages_every_line_as_the_full_rules_do(tmp_path, kind, settings):
+    """The hot loop for JSON Lines takes a line only when its values were seen valid before: every
+    stage line, count, rejection and warning is the one the full rules give, line for line."""
+    from django.utils import timezone
+
+    from usage.reader import Limits, Lookups, UsageFileReader
+
+    base = (
+        {"date": "2024-03-04", "municipality": "VAR06", "operation": PERSON, "requests": 5, "errors": 1}
+        if kind == "regix"
+        else {"date": "2024-03-04", "municipality": "VAR06", "sent": 5, "received": 1}
+    )
+    count = "requests" if kind == "regix" else "sent"
+    variants = [
+        {},
+        {"date": " 2024-03-04"},
+        {"date": "04.03.2024"},
+        {"date": 20240304},
+        {"date": None},
+        {"date": ["2024-03-04"]},
+        {"municipality": "var06"},
+        {"municipality": {"code": "VAR06"}},
+        {count: "7"},
+        {count: 7.0},
+        {count: True},
+        {count: -1},
+        {count: 2**63},
+        {count: 10**12},  # above the plausible maximum: accepted and listed
+        {"Date": "2024-03-05"},
+        {"extra": 1},
+    ]
+    if kind == "regix":
+        variants += [{"errors": 9}, {"operation": "Nope"}, {"errors": None}]
+    lines = [json.dumps({**base, **variant}) for variant in variants]
+    lines += ["[1, 2]", '{"date": ', "", json.dumps({k: v for k, v in base.items() if k != "date"})]
+    text = "\n".join(lines * 2) + "\n"  # twice: the second time every value is in the caches
+    path = tmp_path / f"{kind}.jsonl"
+    path.write_text(text, encoding="utf-8")
+
+    def staged(fast: bool):
+        reader = UsageFileReader(
+            path, kind, Lookups.load(), timezone.localdate(), Limits(), settings.USAGE_PLAUSIBLE_DAILY_MAX
+        )
+        reader.open()
+        out = "".join(reader.stage_chunks(7)) if fast else "".join(reader.stage_rows())
+        info = reader.info
+        reader.close()
+        return out, (info.rows_read, info.rows_rejected, info.implausible, info.implausible_count, info.warnings)
+
+    assert staged(fast=True) == staged(fast=False)
+
+
 def test_a_first_json_object_missing_a_required_key_rejects_only_itself(tmp_path):
     text = _jsonl(
         {"date": "2024-03-04", "municipality": "VAR06", "requests": 3},

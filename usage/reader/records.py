@@ -9,7 +9,7 @@ from itertools import islice
 from django.utils.translation import gettext as _
 
 from ..choices import Kind
-from .base import KNOWN_COLUMNS, MAX_DIGITS, NULL, REQUIRED, _copy_text, clip
+from .base import KNOWN_COLUMNS, MAX_COUNT, MAX_DIGITS, NULL, REQUIRED, _copy_text, clip
 from .lines import Lines, Overlong
 from .quoting import read_quoted
 from .rows import RowRules, Validate
@@ -31,6 +31,9 @@ class Records(RowRules):
         """COPY text, `rows` lines at a time, for every data row (valid or rejected); counts rows on `info`."""
         if self.info.container == "csv" and self.info.kind == Kind.REGIX:
             yield from self._regix_csv_chunks(rows)
+            return
+        if self.info.container == "jsonl":
+            yield from self._jsonl_chunks(rows)
             return
         lines = self.stage_rows()
         while chunk := "".join(islice(lines, rows)):
@@ -177,51 +180,121 @@ class Records(RowRules):
 
         Each object is checked on its own: an optional key may appear on any line, and a line missing
         a required key is that line's rejection, never the whole file's."""
-        kind = Kind(self.info.kind)
-        required, columns = REQUIRED[kind], self.info.columns
         unknown: set[str] = set()
         for line_no, raw in self._jsonl_lines():
-            if type(raw) is Overlong:
-                yield line_no, raw, self._overlong_error(raw)
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError as error:  # JSONDecodeError, or an integer of thousands of digits
-                yield line_no, raw, _("Not valid JSON: %(error)s.") % {"error": error}
-                continue
-            except RecursionError:
-                yield line_no, raw, _("Not valid JSON: nested too deeply.")
-                continue
-            if not isinstance(record, dict):
-                yield line_no, raw, _("Not a JSON object.")
-                continue
-            normalized = {str(key).strip().lower(): value for key, value in record.items()}
-            unknown |= set(normalized) - KNOWN_COLUMNS
-            values, problems = [], []
-            for name in columns:
-                value = normalized.get(name)
-                if value is None:
-                    if name in required:
-                        problems.append(_("%(field)s is missing.") % {"field": name})
-                    values.append("")
-                elif isinstance(value, bool) or not isinstance(value, str | int):
-                    problems.append(_("%(field)s must be a string or a whole number.") % {"field": name})
-                    values.append("")
-                else:
-                    values.append(str(value))
-            yield line_no, raw, (" ".join(problems) if problems else values)
+            yield line_no, raw, self._jsonl_values(raw, unknown)
+        self._warn_unknown(unknown)
+
+    def _jsonl_values(self, raw: str, unknown: set[str]) -> list[str] | str:
+        """One line's values in the kind's column order, or the reason they are wrong; notes unknown keys."""
+        if type(raw) is Overlong:
+            return self._overlong_error(raw)
+        try:
+            record = json.loads(raw)
+        except ValueError as error:  # JSONDecodeError, or an integer of thousands of digits
+            return _("Not valid JSON: %(error)s.") % {"error": error}
+        except RecursionError:
+            return _("Not valid JSON: nested too deeply.")
+        if not isinstance(record, dict):
+            return _("Not a JSON object.")
+        required = REQUIRED[Kind(self.info.kind)]
+        normalized = {str(key).strip().lower(): value for key, value in record.items()}
+        unknown |= set(normalized) - KNOWN_COLUMNS
+        values, problems = [], []
+        for name in self.info.columns:
+            value = normalized.get(name)
+            if value is None:
+                if name in required:
+                    problems.append(_("%(field)s is missing.") % {"field": name})
+                values.append("")
+            elif isinstance(value, bool) or not isinstance(value, str | int):
+                problems.append(_("%(field)s must be a string or a whole number.") % {"field": name})
+                values.append("")
+            else:
+                values.append(str(value))
+        return " ".join(problems) if problems else values
+
+    def _jsonl_fast_line(self, record: dict[str, object], regix: bool) -> str | None:
+        """The stage line of an object whose values were all seen valid before (the caches of the
+        row rules, keyed by the value as written) and whose counts are whole numbers; else None."""
+        day = self._dates.get(record["date"]) if type(record["date"]) is str else None
+        municipality = self._municipalities.get(record["municipality"]) if type(record["municipality"]) is str else None
+        if day is None or day[0] is None or municipality is None or municipality[0] is None:
+            return None
+        if regix:
+            raw = record["operation"]
+            operation = self._operations.get(raw) if type(raw) is str else None
+            a, b = record["requests"], record.get("errors", 0)
+            if operation is None or operation[0] is None or not _whole(a, b) or b > a:  # type: ignore[operator]
+                return None
+            third = operation[0]
+        else:
+            a, b, third = record["sent"], record["received"], NULL
+            if not _whole(a, b):
+                return None
+        return f"{day[0]}\t{municipality[0]}\t{third}\t{a}\t{b}\t{NULL}\t{NULL}\t{NULL}\n"
+
+    def _warn_unknown(self, unknown: set[str]) -> None:
         if unknown:
             self.info.warnings.append(
                 _("Unknown columns were ignored: %(columns)s.") % {"columns": ", ".join(sorted(unknown))[:500]}
             )
+
+    def _jsonl_chunks(self, rows: int) -> Iterator[str]:
+        """The hot loop for JSON Lines: an object whose keys are exactly the kind's column names, with
+        strings already seen valid and whole numbers for counts, becomes its stage line at once; any
+        other line takes the full path (`_jsonl_values` and the row rules), which words the reason.
+        Either way the stage line is the one the full path gives."""
+        info = self.info
+        regix = info.kind == Kind.REGIX
+        validate = self._validate_regix if regix else self._validate_seos
+        columns = info.columns
+        names = set(columns)
+        shortest = set(REQUIRED[Kind(info.kind)])
+        plausible = self._plausible[0] if self._plausible is not None else None
+        loads = json.loads
+        unknown: set[str] = set()
+        out: list[str] = []
+        append = out.append
+        read = 0
+        for line_no, raw in self._jsonl_lines():
+            read += 1
+            line = None
+            try:
+                record = loads(raw) if type(raw) is str else None
+            except (ValueError, RecursionError):
+                record = None
+            if type(record) is dict and (record.keys() == names or record.keys() == shortest):
+                line = self._jsonl_fast_line(record, regix)
+                if line is not None and plausible is not None:
+                    a, b = (record["requests"], 0) if regix else (record["sent"], record["received"])
+                    if max(a, b) > plausible:
+                        self._check_plausible(line_no, [str(record.get(name, "")) for name in columns])
+            if line is None:
+                line = self._stage_line(line_no, raw, self._jsonl_values(raw, unknown), validate)
+            append(line)
+            if len(out) >= rows:
+                info.rows_read += read
+                read = 0
+                yield "".join(out)
+                out.clear()
+        info.rows_read += read
+        if out:
+            yield "".join(out)
+        self._warn_unknown(unknown)
 
     def _jsonl_lines(self) -> Iterator[tuple[int, str]]:
         yield self._first_line_no, self._first_line.strip()
         for line_no, raw in self._lines:
             if type(raw) is Overlong:
                 yield line_no, raw
-            elif raw.strip():
-                yield line_no, raw.strip()
+            elif stripped := raw.strip():
+                yield line_no, stripped
+
+
+def _whole(*counts: object) -> bool:
+    """Counts the row rules accept as they are: whole numbers (not booleans) from 0 to the bigint's top."""
+    return all(type(count) is int and 0 <= count <= MAX_COUNT for count in counts)
 
 
 def _grouped(number: int) -> str:
