@@ -11,7 +11,9 @@ GROUPS = "usage_stage_groups"
 KEYS = "usage_stage_keys"  # the file's keys whose figures change, with the stored figures they replace
 RAW = "usage_stage_raw"
 LOOKUPS = {
-    "date": ("usage_stage_dates", "raw text PRIMARY KEY, day date, month date, bit bigint"),
+    # No key on the dates: made unique by construction, and every join to them is a hash join;
+    # a btree over 12,000 spellings cost more than a day's file's whole check.
+    "date": ("usage_stage_dates", "raw text, day date, month date, bit bigint"),
     "municipality": ("usage_stage_municipalities", "raw text PRIMARY KEY, id integer"),
     "operation": ("usage_stage_operations", "raw text PRIMARY KEY, id integer"),
 }
