@@ -11,8 +11,9 @@ the day's file goes into a second database holding ten years of usage, built onc
 Shapes (RegiX; targets are issue 13's):
 - fresh: a new all-valid plain CSV of --rows (1M and 5M) into empty usage tables, >= 0.5x COPY;
 - day: a day's file (every municipality x 60 query types, 15,900 rows) into ten years of stored
-  usage (bench/dashboards.py's demo, loaded through the import into --history-db the first time;
-  --reload-history rebuilds it), a day of a month that already holds data, >= 0.3x COPY with every
+  usage (bench/dashboards.py's demo, loaded through the import into --history-db the first time,
+  then the same 15,900 keys for every day of that month until the day before; --reload-history
+  rebuilds it), the day the history was built for, into a month that holds its keys, >= 0.3x COPY with every
   fixed cost of the import counted (claim, lock, lookups, batch); before each run the day is taken
   out again (its facts deleted, its month's rollups and the adoption recomputed, not timed);
 - correction: the 1M file imported (not timed), then the same file with 3% of its rows' counts
@@ -357,8 +358,10 @@ def measure(label: str, rows: int, runs: int, target: float, make_run) -> dict:
 def month_so_far(path: Path) -> None:
     """The child that completes the history: the operator's daily files of this month until yesterday
     (the day file's keys, each day), as one file through the import, so that the day's file goes into
-    a month whose rollups already hold its keys, as on any day but the first of a month."""
+    a month whose rollups already hold its keys, as on any day but the first of a month. Today is
+    kept as the bench's day (table `bench_history`), so that later runs import the same day."""
     setup_django()
+    from django.db import connection
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -367,30 +370,44 @@ def month_so_far(path: Path) -> None:
         write_csv(path, rows_of(265 * OPERATIONS * days, today.replace(day=1), catalogue_operations()))
         figures = import_path(path)
         print(f"  this month so far: {days} days, {figures['rows_accepted']:,} rows", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_history (day date)")
+        cursor.execute("DELETE FROM bench_history")
+        cursor.execute("INSERT INTO bench_history (day) VALUES (%s)", [today])
 
 
-def ensure_history(url: str, reload: bool, folder: Path) -> str:
+def history_state(url: str) -> tuple[int, date | None]:
+    """(daily RegiX rows stored, the bench's day) of the history database."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            stored = conn.execute("SELECT count(*) FROM usage_regixdailyusage").fetchone()
+            day = conn.execute("SELECT to_regclass('bench_history') IS NOT NULL").fetchone()
+            if day and day[0]:
+                day = conn.execute("SELECT max(day) FROM bench_history").fetchone()
+            else:
+                day = None
+    except psycopg.Error:
+        return 0, None
+    return (stored[0] if stored else 0), (day[0] if day else None)
+
+
+def ensure_history(url: str, reload: bool, folder: Path) -> date:
     """The ten-year database: bench/dashboards.py's demo loaded through the import, then this month's
-    daily files until yesterday (`month_so_far`); built once."""
+    daily files until yesterday (`month_so_far`); built once. Returns the day its day's file is for."""
     env = {**os.environ, "DATABASE_URL": url}
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import psycopg,sys; c=psycopg.connect(sys.argv[1]); "
-            "print(c.execute('SELECT count(*) FROM usage_regixdailyusage').fetchone()[0])",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-    )
-    stored = int(probe.stdout.strip() or 0) if probe.returncode == 0 else 0
+    stored, day = history_state(url)
     if reload or stored < 1_000_000:
         print("Loading ten years of usage into the history database (once) ...", flush=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "dashboards.py"), "--years", "10", "--load-only"], check=True, env=env
-        )
-    return url
+        dashboards = [sys.executable, str(ROOT / "bench" / "dashboards.py"), "--years", "10", "--load-only"]
+        subprocess.run(dashboards, check=True, env=env)
+    if reload or stored < 1_000_000 or day is None:
+        subprocess.run([sys.executable, __file__, "--month-so-far", str(folder / "month.csv")], check=True, env=env)
+        stored, day = history_state(url)
+    if day is None:
+        sys.exit("The history database has no day for the day's file.")
+    return day
 
 
 def main() -> None:
@@ -414,7 +431,6 @@ def main() -> None:
         return
     setup_django()
     ensure_reference_data()
-    from django.utils import timezone
 
     scratch = os.environ["DATABASE_URL"]
     operations = catalogue_operations()
@@ -463,10 +479,10 @@ def main() -> None:
                     )
                 )
         if "day" in args.shapes:
-            url = ensure_history(history_url(args.history_db), args.reload_history, folder)
-            today = timezone.localdate()
+            url = history_url(args.history_db)
+            day = ensure_history(url, args.reload_history, folder)
             day_file = folder / "day.csv"
-            rows = list(rows_of(265 * OPERATIONS, today, operations))
+            rows = list(rows_of(265 * OPERATIONS, day, operations))
             write_csv(day_file, rows)
             results.append(
                 measure(
@@ -474,7 +490,7 @@ def main() -> None:
                     len(rows),
                     args.runs,
                     TARGETS["day"],
-                    lambda: run_child("day", day_file, day_file, url, day=today.isoformat()),
+                    lambda: run_child("day", day_file, day_file, url, day=day.isoformat()),
                 )
             )
     fresh = [r for r in results if r["shape"].startswith("fresh")]

@@ -98,9 +98,8 @@ def adoption_from_rollups(rollups: dict[tuple, tuple]) -> dict[int, tuple]:
 
 
 def adoption(service: str) -> dict[int, tuple]:
-    return {
-        row.municipality_id: (row.first_day, row.last_day) for row in ObservedAdoption.objects.filter(service_id=service)
-    }
+    rows = ObservedAdoption.objects.filter(service_id=service)
+    return {row.municipality_id: (row.first_day, row.last_day) for row in rows}
 
 
 def assert_one_row_per_key_and_rollups_match() -> None:
@@ -315,4 +314,5 @@ def test_seos_days_files_and_corrections_keep_rollups_and_adoption_exact(tmp_pat
     import_logged(tmp_path, header + "2024-03-04,VAR06,0,0\n2024-03-05,VAR01,0,0\n", "zeroed.csv")
     assert seos_rollups() == seos_rollups_from_facts()
     assert adoption("seos") == adoption_from_rollups(seos_rollups())
-    assert "VAR01" not in ObservedAdoption.objects.filter(service_id="seos").values_list("municipality__code", flat=True)
+    adopters = ObservedAdoption.objects.filter(service_id="seos").values_list("municipality__code", flat=True)
+    assert "VAR01" not in adopters
