@@ -59,9 +59,9 @@ def _prepare(cursor: CursorWrapper, kind: str) -> None:
 
 def _room_for_temporary_tables(cursor: CursorWrapper) -> None:
     """A million raw rows fill ~80 MB of temporary table. With the default 8 MB of temp_buffers each
-    page is written out and read back through the kernel, which cost ~0.3 s per million rows; with
-    room for them they stay in the backend's memory (allocated as used, freed with the connection).
-    32 MB, not more: the backend's memory counts against the import's 400 MB (see `_prepare`).
+    page is written out and read back through the kernel, which cost ~0.3 s per million rows when
+    256 MB held them all. 32 MB now: the backend's memory counts against the import's 400 MB, and at
+    64 MB a 5M-row file reached it (docs/ingestion.md); the difference did not show in the ratios.
     PostgreSQL only lets a session set this before it first uses a temporary table, hence the
     savepoint: a session that already did keeps its setting and the import runs all the same."""
     try:
