@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -93,6 +96,14 @@ class Municipality(LocalizedNameMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("municipalities:detail", kwargs={"code": self.code})
+
+    @staticmethod
+    def absolute_urls() -> Callable[[str], str]:
+        """get_absolute_url by code for many municipalities: reverse() once, each code put in its
+        place (a table of 265 rows spent more time in reverse() than in its queries)."""
+        marker = "0CODE0"
+        pattern = reverse("municipalities:detail", kwargs={"code": marker})
+        return lambda code: pattern.replace(marker, quote(code, safe=""))
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
