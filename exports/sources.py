@@ -5,8 +5,9 @@ string and its URL arguments. It checks access the way its page does, gives a tr
 header and streams rows; no view is ever built for it, in a request or in a Celery worker.
 
 Rows stream from a server-side cursor inside a transaction, so the serving process holds one
-chunk at a time however many rows there are. A table whose rows are a plain SQL query can have
-PostgreSQL write the CSV itself (`copy = True`: COPY ... TO STDOUT).
+chunk at a time however many rows there are. A queryset table whose columns are SQL (see
+sqlcolumns), or whose rows are a plain `values()` query (`copy = True`), has PostgreSQL write
+the CSV itself (COPY ... TO STDOUT), with the bytes the Python writer would write.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from .formats import (
     FORMULA_STARTS,
     ExportFilename,
     ExportStats,
-    _words,
     crlf_line_ends,
     csv_chunks,
     csv_header_bytes,
     export_filename,
+    yes_no_words,
 )
 from .sqlcolumns import sql_columns
 
@@ -195,7 +196,7 @@ class TableExport(ExportSource):
             queryset = queryset.values_list(*expressions)
         try:
             return SQLRows.from_queryset(queryset)
-        except EmptyResultSet:
+        except EmptyResultSet:  # nothing can match (invalid filters): an empty table, no SQL
             return None
 
     def estimated_rows(self) -> int | None:
@@ -481,7 +482,7 @@ class SQLRows:
         types = [column.type_code for column in cursor.description]
         comma = Flavour(flavour) == Flavour.EXCEL and _decimal_comma()
         names = [f"c{index}" for index in range(len(types))]
-        yes, no = (_sql_text(word) for word in _words())
+        yes, no = (_sql_text(word) for word in yes_no_words())
         cells = [_cell_sql(name, oid, comma, yes, no) for name, oid in zip(names, types, strict=True)]
         return f"SELECT {', '.join(cells)} FROM ({self.sql}) AS export_rows({', '.join(names)})"  # noqa: S608
 
