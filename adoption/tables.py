@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db.models import F
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import localized_name_sql
 
 from .models import Adoption
 
@@ -132,3 +136,13 @@ class AdoptionTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships
 
     def value_stage(self, record: Adoption) -> str:
         return record.stage.name_bg
+
+    # The same values in SQL, so PostgreSQL writes the export (exports.sqlcolumns; a test compares).
+    def sql_municipality(self) -> Combinable:
+        return localized_name_sql("municipality")
+
+    def sql_service(self) -> Combinable:
+        return localized_name_sql("service")
+
+    def sql_stage(self) -> F:
+        return F("stage__name_bg")

@@ -9,8 +9,10 @@ dates `31.08.2018` / `31 Aug 2018`, months `08.2018` / `Aug 2018`. Exports stay 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats
@@ -29,12 +31,38 @@ def _is_bulgarian() -> bool:
 
 def format_number(value: Any, decimals: int | None = None) -> str:
     """Grouped digits and the locale's decimal mark, rounded half-up: 1234.56 -> "1 234,6" (1 decimal)."""
+    return _format_number(value, decimals, _number_marks(get_language() or ""))
+
+
+def number_formatter(decimals: int | None = None) -> Callable[[Any], str]:
+    """format_number for many figures in one language (a table's cells): its marks looked up once."""
+    marks = _number_marks(get_language() or "")
+    return lambda value: _format_number(value, decimals, marks)
+
+
+def _format_number(value: Any, decimals: int | None, marks: tuple[int, str, str]) -> str:
     if value is None or value == "":
         return DASH
     if decimals is None:
         decimals = 1 if isinstance(value, float | Decimal) else 0
+    grouping, thousands, decimal_mark = marks
+    if type(value) is int and decimals == 0 and grouping == 3:  # most figures: counts
+        return f"{value:,}".replace(",", thousands)
     rounded = round_half_up(value, decimals)
-    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if grouping != 3:  # a locale grouping otherwise: Django's formatter knows its rules
+        return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # What number_format does for a three-digit grouping, at a tenth of its cost (a wide table
+    # formats thousands of figures): Python's grouping, then the locale's marks swapped in.
+    text = f"{abs(rounded) if rounded.is_zero() else rounded:,.{decimals}f}"  # never "-0,0"
+    return text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+
+
+@lru_cache(maxsize=16)
+def _number_marks(language: str) -> tuple[int, str, str]:
+    """The language's digit grouping, thousand separator and decimal mark (FORMAT_MODULE_PATH's)."""
+    lang = language or None
+    grouping = formats.get_format("NUMBER_GROUPING", lang)
+    return grouping, formats.get_format("THOUSAND_SEPARATOR", lang), formats.get_format("DECIMAL_SEPARATOR", lang)
 
 
 def format_percent_value(value: Any, decimals: int = 1) -> str:
@@ -92,7 +120,13 @@ def format_month(value: date | None) -> str:
     """08.2018 in Bulgarian, Aug 2018 in English (the locale's YEAR_MONTH_SHORT_FORMAT)."""
     if value is None:
         return DASH
-    return formats.date_format(value, "m.Y" if _is_bulgarian() else "M Y")
+    return _month_label(value.year, value.month, get_language() or "bg")
+
+
+@lru_cache(maxsize=4096)
+def _month_label(year: int, month: int, language: str) -> str:
+    """One label per month and language: a trends page shows each month in three places."""
+    return formats.date_format(date(year, month, 1), "m.Y" if language.startswith("bg") else "M Y")
 
 
 def format_duration(value: timedelta | float | int | None) -> str:

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpResponse
@@ -55,8 +56,9 @@ class Chart:
     def monthly(self) -> bool:
         return bool(self.x) and isinstance(self.x[0], date)
 
-    @property
+    @cached_property
     def x_labels(self) -> list[str]:
+        """Computed once: the table twin and the chart's data both show them."""
         return [month_label(x) if isinstance(x, date) else str(x) for x in self.x]
 
     @property

@@ -18,7 +18,7 @@ from django.utils import timezone
 from adoption.choices import ServiceCode
 from adoption.models import Service, Stage
 from municipalities.choices import POPULATION_BAND_BOUNDS, PopulationBand
-from municipalities.models import Municipality, Province
+from municipalities.models import Municipality, Province, localized_name, uses_english
 from usage.choices import Kind, Status
 from usage.models import ImportBatch, RegixMonthlyUsage, SeosMonthlyUsage
 
@@ -261,16 +261,17 @@ def municipality_table(as_of: date, services: list[Service] | None = None) -> Mu
     window = Window.ending(as_of)
     regix = _usage_in_months(RegixMonthlyUsage, window, "requests")
     seos = _usage_in_months(SeosMonthlyUsage, window, F("sent") + F("received"))
+    english, href = uses_english(), Municipality.absolute_urls()  # once, not per row
     rows = [
         MunicipalityRow(
             id=m.id,
             code=m.code,
-            name=m.name,
+            name=localized_name(m.name_bg, m.name_en, english),
             name_bg=m.name_bg,
             province_code=m.province.code,
-            province=m.province.name,
+            province=localized_name(m.province.name_bg, m.province.name_en, english),
             population=m.population,
-            href=m.get_absolute_url(),
+            href=href(m.code),
             cells={s.code: _cell(declared, observed, m.id, s) for s in services},
             regix_requests=regix.get(m.id) or 0,
             seos_documents=seos.get(m.id) or 0,

@@ -139,7 +139,7 @@ class MunicipalityAdoptionTable(tables.Table):  # type: ignore[misc]  # django-t
         orderable = True
         order_by = ("name",)
         per_page = 50
-        template_name = "django_tables2/table.html"
+        template_name = "core/fast_table.html"  # the body in one pass: core/tablebody.py
         attrs = {"class": "data-table service-table"}
 
     def __init__(
@@ -203,7 +203,7 @@ class ProvinceAdoptionTable(tables.Table):  # type: ignore[misc]  # django-table
 
     class Meta:
         orderable = False
-        template_name = "django_tables2/table.html"
+        template_name = "core/fast_table.html"  # the body in one pass: core/tablebody.py
         attrs = {"class": "data-table province-table"}
 
     def __init__(

@@ -74,7 +74,8 @@ class TooManyRowsError(Exception):
         super().__init__(f"{rows} rows do not fit in an Excel sheet of {limit} rows below the header.")
 
 
-def _words() -> tuple[str, str]:
+def yes_no_words() -> tuple[str, str]:
+    """How a boolean cell reads, in the active language (both writers, CSV and XLSX)."""
     return gettext("yes"), gettext("no")
 
 
@@ -98,7 +99,7 @@ def text_formatter(flavour: str = Flavour.CSV):
     Plain CSV writes a decimal point; CSV for Excel the decimal separator of the user's language
     (a Bulgarian Excel reads "0.5" as text or a date, "0,5" as a number).
     """
-    yes, no = _words()
+    yes, no = yes_no_words()
     comma = Flavour(flavour) == Flavour.EXCEL and formats.get_format("DECIMAL_SEPARATOR") == ","
 
     def text(value: Any) -> str:
@@ -251,7 +252,7 @@ def write_xlsx(
 
     rows = iter(rows)
     sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
-    yes, no = _words()
+    yes, no = yes_no_words()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.freeze_panes = "A2"

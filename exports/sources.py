@@ -5,8 +5,9 @@ string and its URL arguments. It checks access the way its page does, gives a tr
 header and streams rows; no view is ever built for it, in a request or in a Celery worker.
 
 Rows stream from a server-side cursor inside a transaction, so the serving process holds one
-chunk at a time however many rows there are. A table whose rows are a plain SQL query can have
-PostgreSQL write the CSV itself (`copy = True`: COPY ... TO STDOUT).
+chunk at a time however many rows there are. A queryset table whose columns are SQL (see
+sqlcolumns), or whose rows are a plain `values()` query (`copy = True`), has PostgreSQL write
+the CSV itself (COPY ... TO STDOUT), with the bytes the Python writer would write.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from typing import Any, ClassVar
 
 import django_tables2 as tables
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,9 @@ from .formats import (
     csv_chunks,
     csv_header_bytes,
     export_filename,
+    yes_no_words,
 )
+from .sqlcolumns import sql_columns
 
 
 def chunk_size() -> int:
@@ -177,10 +181,19 @@ class TableExport(ExportSource):
 
     @cached_property
     def sql(self) -> SQLRows | None:
-        """The query PostgreSQL copies out, when `copy` is set and something can match."""
+        """The query PostgreSQL writes: the `copy` table's own `values()` query, or the model
+        table's columns as SQL (see sqlcolumns); None when a column needs Python or nothing
+        can match (invalid filters: an empty table)."""
         queryset = self.queryset
-        if not self.copy or queryset is None:
+        if queryset is None:
             return None
+        if not self.copy:
+            if queryset._iterable_class is not ModelIterable:  # .values() rows are dicts
+                return None
+            expressions = sql_columns(self.table, self.columns, queryset.model)
+            if expressions is None:
+                return None
+            queryset = queryset.values_list(*expressions)
         try:
             return SQLRows.from_queryset(queryset)
         except EmptyResultSet:  # nothing can match (invalid filters): an empty table, no SQL
@@ -203,9 +216,6 @@ class TableExport(ExportSource):
         queryset = self.queryset
         if queryset is None:
             return self._table_rows(self.table)
-        fields = plain_fields(self.table, self.columns, queryset)
-        if fields is not None:
-            return _iterate(queryset.values_list(*fields))
         return self._chunked_rows(queryset)
 
     def csv_chunks(self, flavour: str, stats: ExportStats | None = None) -> Iterator[bytes]:
@@ -272,38 +282,6 @@ def _iterate(queryset: QuerySet) -> Iterator[Any]:
     materialising a WITH HOLD cursor before the first row."""
     with transaction.atomic(using=queryset.db):
         yield from queryset.iterator(chunk_size=chunk_size())
-
-
-# Columns whose export value is the field's own value (dates come back from ISO text below).
-_PLAIN_COLUMNS = (tables.Column, tables.DateColumn, tables.DateTimeColumn)
-
-
-def plain_fields(table: tables.Table, columns, queryset: QuerySet) -> list[str] | None:
-    """Field names for `values_list` when every cell is a model field's own value, else None.
-
-    That is: model instances, plain Columns (or date ones) without value_/render_ methods,
-    each reading one concrete field without choices. The database then hands over the cells
-    and no per-cell Python runs: the tables' writer close to PostgreSQL's own.
-    """
-    if queryset._iterable_class is not ModelIterable:  # .values() rows are dicts
-        return None
-    model = queryset.model
-    fields = []
-    for bound_column in columns:
-        column = bound_column.column
-        name = bound_column.name
-        if hasattr(table, f"value_{name}") or hasattr(table, f"render_{name}"):
-            return None
-        if type(column) not in _PLAIN_COLUMNS:
-            return None
-        try:
-            field = model._meta.get_field(str(bound_column.accessor))
-        except FieldDoesNotExist:
-            return None
-        if not field.concrete or field.is_relation or field.choices:
-            return None
-        fields.append(field.name)
-    return fields
 
 
 def _same(value: Any) -> Any:
@@ -407,8 +385,17 @@ def _retyper(table: tables.Table, bound_column):
     if isinstance(column, tables.DateTimeColumn):
         return _iso_parser(datetime.fromisoformat, bound_column.default)
     if isinstance(column, tables.DateColumn):
-        return _iso_parser(date.fromisoformat, bound_column.default)
+        return _iso_parser(_local_date, bound_column.default)
     return _same
+
+
+def _local_date(text: str) -> date:
+    """A date column's ISO text back to a date; over a date-time field, its local date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        moment = datetime.fromisoformat(text)
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 
 def _iso_parser(parse, placeholder):
@@ -427,9 +414,12 @@ def _iso_parser(parse, placeholder):
     return retype
 
 
-# PostgreSQL type OIDs: text-like columns get the formula guard, decimals the Excel comma.
+# PostgreSQL type OIDs: text-like columns get the formula guard, decimals the Excel comma,
+# booleans the yes/no words and timestamps the local time that formats.text_formatter writes.
 _TEXT_TYPES = {25, 1042, 1043, 19}
 _DECIMAL_TYPES = {700, 701, 1700}
+_BOOLEAN_TYPES = {16}
+_TIMESTAMP_TYPES = {1114, 1184}
 _FORMULA_SQL = ", ".join("E'\\t'" if c == "\t" else "E'\\r'" if c == "\r" else f"'{c}'" for c in FORMULA_STARTS)
 
 
@@ -492,14 +482,8 @@ class SQLRows:
         types = [column.type_code for column in cursor.description]
         comma = Flavour(flavour) == Flavour.EXCEL and _decimal_comma()
         names = [f"c{index}" for index in range(len(types))]
-        cells = []
-        for name, oid in zip(names, types, strict=True):
-            if oid in _TEXT_TYPES:
-                cells.append(f"CASE WHEN left({name}, 1) IN ({_FORMULA_SQL}) THEN '''' || {name} ELSE {name} END")
-            elif comma and oid in _DECIMAL_TYPES:
-                cells.append(f"replace({name}::text, '.', ',')")
-            else:
-                cells.append(name)
+        yes, no = (_sql_text(word) for word in yes_no_words())
+        cells = [_cell_sql(name, oid, comma, yes, no) for name, oid in zip(names, types, strict=True)]
         return f"SELECT {', '.join(cells)} FROM ({self.sql}) AS export_rows({', '.join(names)})"  # noqa: S608
 
     def _copy(self, delimiter: str, flavour: str, stats: ExportStats | None) -> Iterator[bytes]:
@@ -520,6 +504,25 @@ class SQLRows:
             yield bytes(buffer)
             if stats is not None:
                 stats.rows = raw.rowcount
+
+
+def _cell_sql(name: str, oid: int, comma: bool, yes: str, no: str) -> str:
+    """One column of the guarded query: what the Python writer writes for its type."""
+    if oid in _TEXT_TYPES:  # an empty text is an empty cell, as NULL is (COPY would write "")
+        guarded = f"CASE WHEN left({name}, 1) IN ({_FORMULA_SQL}) THEN '''' || {name} ELSE {name} END"
+        return f"NULLIF({guarded}, '')"
+    if comma and oid in _DECIMAL_TYPES:
+        return f"replace({name}::text, '.', ',')"
+    if oid in _BOOLEAN_TYPES:
+        return f"CASE WHEN {name} THEN {yes} WHEN NOT {name} THEN {no} END"
+    if oid in _TIMESTAMP_TYPES:  # in the TimeZone that _prepare sets
+        return f"to_char({name}, 'YYYY-MM-DD HH24:MI:SS')"
+    return name
+
+
+def _sql_text(text: str) -> str:
+    """A translated word as an SQL string literal (the guard's SQL is built as text)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _decimal_comma() -> bool:

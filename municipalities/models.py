@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import quote
+
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +26,14 @@ def uses_english() -> bool:
 def localized_name(name_bg: str, name_en: str, english: bool) -> str:
     """The English name in English when there is one, else the Bulgarian."""
     return name_en if english and name_en else name_bg
+
+
+def localized_name_sql(path: str) -> Combinable:
+    """`localized_name` in SQL, of the object at `path` (e.g. "municipality"): for COPY exports."""
+    bulgarian = F(f"{path}__name_bg")
+    if not uses_english():
+        return bulgarian
+    return Coalesce(NullIf(F(f"{path}__name_en"), Value("")), bulgarian)
 
 
 class LocalizedNameMixin:
@@ -93,6 +107,14 @@ class Municipality(LocalizedNameMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("municipalities:detail", kwargs={"code": self.code})
+
+    @staticmethod
+    def absolute_urls() -> Callable[[str], str]:
+        """get_absolute_url by code for many municipalities: reverse() once, each code put in its
+        place (a table of 265 rows spent more time in reverse() than in its queries)."""
+        marker = "0CODE0"
+        pattern = reverse("municipalities:detail", kwargs={"code": marker})
+        return lambda code: pattern.replace(marker, quote(code, safe=""))
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)

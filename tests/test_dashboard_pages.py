@@ -242,6 +242,15 @@ def test_the_trends_page_shows_tables_with_bulgarian_months_and_numbers(client, 
     assert "01.2018" in body  # months read 08.2018 in Bulgarian (core.formatting.format_month)
     assert "chart-seos-documents-data" in body
     assert "vendor/chartjs/chart.umd.js" in body
+    # The SEOS chart's table twin: a row per month, the month as its header, figures per series.
+    seos_table = body.split('data-chart="chart-seos-documents-data"')[1].split("</figure>")[0]
+    march = [d for d in days(date(2018, 1, 10), date(2018, 8, 30), 5) if d.month == 3]
+    expected_row = (
+        f'<tr><th scope="row">03.2018</th><td class="num">{2 * len(march)}</td>'
+        f'<td class="num">{3 * len(march)}</td></tr>'
+    )
+    assert expected_row in seos_table
+    assert seos_table.count('<th scope="row">') == 32  # every month from 01.2016 to 08.2018
     top = response.context["top"]
     assert (top.first_month, top.last_month) == (date(2017, 9, 1), date(2018, 8, 1))
     response = client.get(

@@ -254,4 +254,20 @@ def test_the_observed_trend_agrees_with_the_day_by_day_window(scenario):
         _, points = month_points(as_of)
         for code in ("regix", "seos"):
             expected = [len(found) for found in observed_sets(code, points)]
-            assert _observed_by_month(code, points) == expected
+            assert _observed_by_month(code, as_of) == expected
+
+
+@pytest.mark.parametrize("window", [31, 45, 90, 120])
+@pytest.mark.parametrize(
+    "as_of", [date(2018, 2, 28), date(2018, 5, 31), date(2018, 6, 1), date(2018, 7, 16), date(2019, 3, 31)]
+)
+def test_the_observed_trend_agrees_at_every_window_and_date(scenario, settings, window, as_of):
+    """The month-point arithmetic in SQL (the month of the first day, the points up to the last day
+    plus the window) against the day-by-day window, at month ends, a month's first day, mid-month
+    and after the data ends; with gaps between a municipality's active months."""
+    from dashboards.trends import _observed_by_month, month_points
+
+    settings.DASHBOARD_OBSERVED_WINDOW_DAYS = window
+    _, points = month_points(as_of)
+    for code in ("regix", "seos"):
+        assert _observed_by_month(code, as_of) == [len(found) for found in observed_sets(code, points)]

@@ -55,6 +55,44 @@ def test_numbers_in_english_use_a_comma_and_a_decimal_point():
         assert formatting.format_number(1234.56, 2) == "1,234.56"
 
 
+@pytest.mark.parametrize("language", ["bg", "en"])
+def test_the_fast_number_path_writes_what_djangos_formatter_writes(language):
+    """format_number groups by three itself (a wide table formats thousands of figures); for every
+    kind of value it must write exactly what Django's locale-aware number_format writes."""
+    from django.utils import formats
+
+    values = [
+        0,
+        7,
+        -7,
+        999,
+        1000,
+        -1000,
+        1234567,
+        -98765432109,
+        10**15,
+        0.04,
+        -0.04,
+        0.05,
+        2.25,
+        -1234.56,
+        1234.5678,
+        98.86792,
+        Decimal("-0.0"),
+        Decimal("1234567.891"),
+        Decimal("0.5"),
+        12345.0,
+    ]
+    with translation.override(language):
+        for value in values:
+            for decimals in (None, 0, 1, 2):
+                digits = (1 if isinstance(value, float | Decimal) else 0) if decimals is None else decimals
+                expected = formats.number_format(
+                    round_half_up(value, digits), decimal_pos=digits, use_l10n=True, force_grouping=True
+                )
+                assert formatting.format_number(value, decimals) == expected, (value, decimals)
+
+
 def test_dates_and_months_per_language():
     day = date(2018, 8, 31)
     with translation.override("bg"):

@@ -133,3 +133,16 @@ def test_an_english_browser_still_gets_bulgarian_until_the_user_switches(client)
     client.post(reverse("set_language"), {"language": "en", "next": LIST_URL})
     body = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="bg").content.decode()
     assert '<html lang="en">' in body
+
+
+@pytest.mark.django_db
+def test_the_table_address_maker_gives_each_municipalitys_own_address():
+    """Municipality.absolute_urls() (reverse() once for a table of 265) against get_absolute_url."""
+    from municipalities.models import Municipality
+
+    href = Municipality.absolute_urls()
+    municipalities = list(Municipality.objects.all())
+    assert len(municipalities) == 265
+    for municipality in municipalities:
+        assert href(municipality.code) == municipality.get_absolute_url()
+    assert href("A B") == reverse("municipalities:detail", kwargs={"code": "A B"})  # quoted as reverse() does

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from core import formatting
 
 from .. import maps, pagecache
+from ..charts import Chart
 
 register = template.Library()
 
@@ -64,6 +65,18 @@ def map_rows(national_map: maps.NationalMap) -> str:
             f"</th><td>{escape(area.province)}</td><td>{escape(area.category.label)}</td>{figures}</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def chart_rows(chart: Chart) -> str:
+    """The chart's table twin's rows: a month (or label) and one figure per series. Written here, not
+    in a template loop: a trends page has thousands of these cells."""
+    number = formatting.number_formatter()
+    parts = []
+    for label, values in chart.rows:
+        cells = "".join(f'<td class="num">{number(value)}</td>' for value in values)
+        parts.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    return mark_safe("".join(parts))  # noqa: S308 - the label is escaped; the figures are digits and marks
 
 
 @register.simple_tag
