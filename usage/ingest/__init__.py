@@ -151,14 +151,13 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
 
 
 def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
-    straight into the daily facts and their group totals (then returns how many rows it inserted)."""
-    if reader.raw_copy_options() is not None and _parse_by_postgres(cursor, reader):
+    """Every data row into the staging table; or, for a fresh clean plain CSV, its rows straight into
+    the daily facts and their group totals (then returns how many rows it inserted)."""
+    if reader.raw_copy_options() is not None:
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
-            reader.info.parsed_by_postgres = True
             return fresh
-        if _stage_checked_rows(cursor, reader):
+        if _parse_by_postgres(cursor, reader) and _stage_checked_rows(cursor, reader):
             reader.info.parsed_by_postgres = True
             return None
     columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]
