@@ -8,8 +8,8 @@ described in docs/ingestion.md.
 2. In ONE transaction: rejected rows are stored; the valid rows are added up per key and replace the
    stored daily figures of exactly those keys; the monthly rollups of the touched (month,
    municipality[, query type]) groups and the observed adoption of the touched municipalities are
-   recomputed; the batch gets its counts and status. A fresh, clean plain CSV does the checking,
-   inserting and totalling in a single statement.
+   recomputed; the batch gets its counts and status. A fresh, clean plain CSV is checked in Python
+   and copied straight into the daily facts (written once), its groups totalled from them.
 3. A file that cannot be read fails the batch with the reason and changes no figure.
 
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
@@ -17,7 +17,7 @@ adding-up happens in the database. On SQLite (the dev quick start) the same SQL 
 executemany instead of COPY.
 
 This module runs the steps; `sql` holds the SQL text per kind, `staging` the temporary tables, COPY
-and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` the one-statement shortcut,
+and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` and `columns` the shortcut,
 `replace` the daily facts, rollups and adoption, and `batches` the batch's claim, status and result.
 """
 
@@ -113,7 +113,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     touched groups; 6. recompute the touched municipalities' adoption.
 
     A plain CSV of new months without a bad or repeated row (the usual export) takes a shortcut
-    through steps 1-4: one statement checks its rows, inserts them and totals the groups."""
+    through steps 1-4: one COPY of its checked rows into the daily facts, then the group totals."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
     clock = _Clock()
