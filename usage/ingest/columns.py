@@ -85,7 +85,7 @@ class FreshRows:
     def first_day(self) -> str | None:
         """The ISO day of the first data row, or None when it is not plainly valid."""
         for text in self._texts():
-            fields = text.split("\n", 1)[0].split(self.reader.info.delimiter)
+            fields = text.split("\n", 1)[0].removesuffix("\r").split(self.reader.info.delimiter)
             return self.spellings.dates.get(fields[self.at["date"]]) if len(fields) == self.width else None
         return None
 
