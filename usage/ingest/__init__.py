@@ -49,7 +49,7 @@ from .batches import (
 
 # The steps below are looked up here, in this module, when an import runs: the tests spy on them as
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
-from .fresh import _insert_fresh
+from .fresh import _insert_fresh, new_rollups
 from .plausible import implausible_warning
 from .replace import _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
 from .sql import REGIX_SQL, SEOS_SQL, STAGE, _month
@@ -137,7 +137,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
             return 0
         if months_were_empty:
             # The file's rows are all there is in those months: the group totals are the rollups.
-            cursor.execute(sql["monthly_from_groups"])
+            cursor.execute(sql["monthly_from_groups"] if fresh is None else new_rollups(sql))
         else:
             cursor.execute(sql["monthly"].format(month=_month("f.date")), _span(cursor))
         clock.lap("monthly rollups")

@@ -81,6 +81,13 @@ def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str,
     return rows.rows
 
 
+def new_rollups(sql: dict[str, str]) -> str:
+    """The rollups of the fresh path's groups: its months have none (checked before it commits to
+    the shortcut), so a plain INSERT, without the upsert's speculative insertion (a quarter of the
+    statement's time). Should one exist after all, the unique key refuses it and nothing is imported."""
+    return sql["monthly_from_groups"].partition(" ON CONFLICT ")[0]
+
+
 def _plan_for_bounded_totals(cursor: CursorWrapper) -> None:
     """The stored rows are not analysed (that would cost a pass), so the planner guesses a few
     thousand and picks a sort (external, 60 MB on disk per million rows) and parallel workers; one
