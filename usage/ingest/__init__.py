@@ -8,8 +8,8 @@ described in docs/ingestion.md.
 2. In ONE transaction: rejected rows are stored; the valid rows are added up per key and replace the
    stored daily figures of exactly those keys; the monthly rollups of the touched (month,
    municipality[, query type]) groups and the observed adoption of the touched municipalities are
-   recomputed; the batch gets its counts and status. A fresh, clean plain CSV does the checking,
-   inserting and totalling in a single statement.
+   recomputed; the batch gets its counts and status. A fresh, clean plain CSV is checked in Python
+   and copied straight into the daily facts (written once), its groups totalled from them.
 3. A file that cannot be read fails the batch with the reason and changes no figure.
 
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
@@ -17,7 +17,7 @@ adding-up happens in the database. On SQLite (the dev quick start) the same SQL 
 executemany instead of COPY.
 
 This module runs the steps; `sql` holds the SQL text per kind, `staging` the temporary tables, COPY
-and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` the one-statement shortcut,
+and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` and `columns` the shortcut,
 `replace` the daily facts, rollups and adoption, and `batches` the batch's claim, status and result.
 """
 
@@ -49,7 +49,7 @@ from .batches import (
 
 # The steps below are looked up here, in this module, when an import runs: the tests spy on them as
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
-from .fresh import _insert_fresh
+from .fresh import _insert_fresh, new_rollups
 from .plausible import implausible_warning
 from .replace import _add_deltas, _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
 from .sql import REGIX_SQL, SEOS_SQL, STAGE
@@ -113,7 +113,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     touched groups; 6. recompute the touched municipalities' adoption.
 
     A plain CSV of new months without a bad or repeated row (the usual export) takes a shortcut
-    through steps 1-4: one statement checks its rows, inserts them and totals the groups."""
+    through steps 1-4: one COPY of its checked rows into the daily facts, then the group totals."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
     clock = _Clock()
@@ -138,7 +138,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         lost = False
         if months_were_empty:
             # The file's rows are all there is in those months: the group totals are the rollups.
-            cursor.execute(sql["monthly_from_groups"])
+            cursor.execute(sql["monthly_from_groups"] if fresh is None else new_rollups(sql))
         else:
             span = _span(cursor)
             lost = span is not None and _add_deltas(cursor, sql, span)
@@ -153,14 +153,13 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
 
 
 def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """Every data row into the staging table; or, when PostgreSQL parsed a fresh file itself, its rows
-    straight into the daily facts and their group totals (then returns how many rows it inserted)."""
-    if reader.raw_copy_options() is not None and _parse_by_postgres(cursor, reader):
+    """Every data row into the staging table; or, for a fresh clean plain CSV, its rows straight into
+    the daily facts and their group totals (then returns how many rows it inserted)."""
+    if reader.raw_copy_options() is not None:
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
-            reader.info.parsed_by_postgres = True
             return fresh
-        if _stage_checked_rows(cursor, reader):
+        if _parse_by_postgres(cursor, reader) and _stage_checked_rows(cursor, reader):
             reader.info.parsed_by_postgres = True
             return None
     columns = ["d", "m", "q", "a", "b", "line", "raw", "reason"]

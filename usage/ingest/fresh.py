@@ -1,86 +1,143 @@
 # ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
-"""The shortcut for the usual export: a fresh, clean plain CSV checked, inserted and totalled in a
-single statement."""
+"""The shortcut for the usual export (a fresh, clean plain CSV): its rows checked in Python and
+streamed through ONE COPY straight into the daily facts, so the data is written once. Python reads
+and checks the next chunk while the PostgreSQL backend stores the last one, each on its own core;
+the group totals are then added up from the stored rows (docs/ingestion.md)."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from django.db import DatabaseError, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from ..choices import Kind
 from ..reader import UsageFileReader
-from .checks import _columns, _row_checks
+from .columns import FreshRows, NotPlain, Spellings
 from .replace import _has_repeated_keys
-from .sql import _ACTIVE, GROUPS, LOOKUPS, RAW, _month_after
+from .sql import _ACTIVE, GROUPS, _month_after
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
 
 logger = logging.getLogger(__name__)
 
+DAYS = "usage_stage_days"
+# The daily facts per kind: the table, its columns in COPY order, and the query type as the totals read it.
+FACTS = {
+    Kind.REGIX: ("usage_regixdailyusage", "date, municipality_id, query_type_id, requests, errors", "query_type_id"),
+    Kind.SEOS: ("usage_seosdailyusage", "date, municipality_id, sent, received", "NULL::integer"),
+}
+# The group totals' hash table stays within this (x hash_mem_multiplier) and spills beyond it, so the
+# backend's memory does not grow with the file: ~50,000 groups per million rows fit in 10 MB.
+WORK_MEM = "32MB"
+# 128 KiB pieces (psycopg's): at most 4 MiB of COPY text waits for the backend.
+QUEUED_PIECES = 32
+
 
 class _NotFresh(Exception):
     """The shortcut does not apply to this file: undo it and take the general path."""
 
 
+class _BoundedWriter(QueuedLibpqWriter):
+    """psycopg's writer thread (it sends while Python reads on), with a short queue: its own holds
+    up to 128 MiB when the backend is the slower side."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]):
+        super().__init__(cursor)
+        self._queue = type(self._queue)(maxsize=QUEUED_PIECES)  # psycopg's Queue, its get() interruptible
+
+
 def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """The shortcut for the usual export, in ONE pass over the parsed rows: check them, insert them
-    into the daily facts and total them per group. Returns the rows inserted, or None (and nothing
-    left behind) unless every row passed the checks, no key came twice and the file's months held
-    nothing before; then the general path imports the file.
+    """The shortcut for the usual export: every row into the daily facts in ONE COPY, then the group
+    totals from them. Returns the rows inserted, or None (and nothing left behind) unless every row
+    is valid as it is, no key comes twice and the file's months held nothing before; then the general
+    path imports the file.
 
     Those months held nothing when they have no rollup row: every import writes the daily facts and
     the rollups of their groups in the same transaction, so a month has rollups iff it has facts."""
-    if _first_month_has_rollups(cursor, reader, sql):
-        return None  # a re-import or a correction, most likely: not worth trying
+    rows = FreshRows(reader, Spellings.judged_by(reader))
+    first = rows.first_day()
+    if first is None or _month_has_rollups(cursor, sql, first[:8] + "01"):
+        return None  # a bad first row, or a re-import or a correction most likely: not worth trying
     try:
         with transaction.atomic():
-            cursor.execute(_fresh_sql(reader, sql))
-            cursor.execute(f"SELECT coalesce(sum(n), 0), min(month), max(month) FROM {GROUPS}")
-            accepted, first_month, last_month = cursor.fetchone()
-            if accepted != reader.raw_data_rows or first_month is None or _has_repeated_keys(cursor):
-                raise _NotFresh
-            cursor.execute(sql["any_rollup"], {"lo": str(first_month), "hi": _month_after(str(last_month))})
+            _plan_for_bounded_totals(cursor)
+            _copy_facts(cursor, reader, rows)
+            span = _total_groups(cursor, reader, rows.days)
+            if _has_repeated_keys(cursor):
+                raise _NotFresh("a key comes twice")
+            cursor.execute(sql["any_rollup"], span)
             if cursor.fetchone() is not None:
-                raise _NotFresh
-    except (_NotFresh, DatabaseError, psycopg.Error) as error:
+                raise _NotFresh("the file's months already hold figures")
+    except (_NotFresh, NotPlain, DatabaseError, psycopg.Error) as error:
         logger.info("%s is imported through the staging table (%r)", reader.path.name, error)
+        reader.info.implausible.clear()
+        reader.info.implausible_count = 0
         return None
-    reader.info.rows_read = int(accepted)
-    return int(accepted)
+    reader.info.rows_read = rows.rows
+    return rows.rows
 
 
-def _first_month_has_rollups(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> bool:
-    """A one-row look before the shortcut: whether the month of the file's first row has rollups.
-    The shortcut checks the whole file afterwards anyway; this only spares a re-import the work of
-    trying it (two seconds per million rows) before it is rolled back."""
-    cursor.execute(
-        f"SELECT ld.month FROM (SELECT {_columns(reader)['date']} AS raw FROM {RAW} LIMIT 1) r "
-        f"JOIN {LOOKUPS['date'][0]} ld ON ld.raw = r.raw"
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return False
-    cursor.execute(sql["any_rollup"], {"lo": str(row[0]), "hi": _month_after(str(row[0]))})
+def new_rollups(sql: dict[str, str]) -> str:
+    """The rollups of the fresh path's groups: its months have none (checked before it commits to
+    the shortcut), so a plain INSERT, without the upsert's speculative insertion (a quarter of the
+    statement's time). Should one exist after all, the unique key refuses it and nothing is imported."""
+    return sql["monthly_from_groups"].partition(" ON CONFLICT ")[0]
+
+
+def _plan_for_bounded_totals(cursor: CursorWrapper) -> None:
+    """The stored rows are not analysed (that would cost a pass), so the planner guesses a few
+    thousand and picks a sort (external, 60 MB on disk per million rows) and parallel workers; one
+    hash aggregate over the rows is what this total needs, within a memory bound. Undone with the
+    savepoint if the shortcut steps back."""
+    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    cursor.execute("SET LOCAL enable_sort = off")
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
+def _month_has_rollups(cursor: CursorWrapper, sql: dict[str, str], month: str) -> bool:
+    """A one-row look before the shortcut: the shortcut checks the whole file afterwards anyway; this
+    only spares a re-import the work of trying it before it is rolled back."""
+    cursor.execute(sql["any_rollup"], {"lo": month, "hi": _month_after(month)})
     return cursor.fetchone() is not None
 
 
-def _fresh_sql(reader: UsageFileReader, sql: dict[str, str]) -> str:
-    """Checked rows, computed once (MATERIALIZED), feed both the daily facts and the group totals.
+def _copy_facts(cursor: CursorWrapper, reader: UsageFileReader, rows: FreshRows) -> None:
+    table, columns, _query_type = FACTS[Kind(reader.info.kind)]
+    statement = f"COPY {table} ({columns}) FROM STDIN"
+    with cursor.cursor.copy(statement, writer=_BoundedWriter(cursor.cursor)) as copy:
+        for chunk in rows.chunks():
+            copy.write(chunk)
 
-    The month and the day's bit come with the date from its lookup row: no date arithmetic per row."""
-    joins, ok, a, b = _row_checks(reader)
-    operation = "lo.id" if reader.info.kind == Kind.REGIX else "NULL::integer"
-    active = _ACTIVE[reader.info.kind]
-    return (
-        f"WITH v AS MATERIALIZED (SELECT ld.day AS d, ld.month, ld.bit, lm.id AS m, {operation} AS q, "
-        f"{a} AS a, {b} AS b FROM {RAW} r {joins}WHERE {ok}), "
-        f"facts AS ({sql['insert']}{sql['fresh_rows']}) "
-        f"INSERT INTO {GROUPS} SELECT month, m, q, sum(a), sum(b), "
-        f"coalesce(bit_count(bit_or(CASE WHEN {active} THEN bit END)::bit(64)), 0), "
-        f"min(CASE WHEN {active} THEN d END), max(CASE WHEN {active} THEN d END), count(*), "
-        "bit_count(bit_or(bit)::bit(64)), max(a), max(b) FROM v GROUP BY month, m, q"
+
+def _total_groups(cursor: CursorWrapper, reader: UsageFileReader, days: set[str]) -> dict[str, str]:
+    """Total the stored rows of the file's months per (month, municipality, query type), as the
+    general path totals its staged rows; the month and the day's bit come from a table of the days
+    seen (date arithmetic per row cost twice the aggregate). Returns the months' date span."""
+    kind = Kind(reader.info.kind)
+    table, columns, query_type = FACTS[kind]
+    a, b = columns.split(", ")[-2:]
+    months = sorted({day[:8] + "01" for day in days})
+    span = {"lo": months[0], "hi": _month_after(months[-1])}
+    cursor.execute(f"DROP TABLE IF EXISTS {DAYS}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {DAYS} (day date PRIMARY KEY, month date, bit bigint)")
+    cursor.execute(
+        f"INSERT INTO {DAYS} SELECT day, date_trunc('month', day)::date, 1::bigint << extract(day FROM day)::integer "
+        "FROM unnest(%s::date[]) day",
+        [sorted(days)],
     )
+    cursor.execute(f"ANALYZE {DAYS}")
+    active = _ACTIVE[kind]
+    cursor.execute(
+        f"INSERT INTO {GROUPS} SELECT s.month, f.m, f.q, sum(f.a), sum(f.b), "
+        f"coalesce(bit_count(bit_or(CASE WHEN {active} THEN s.bit END)::bit(64)), 0), "
+        f"min(CASE WHEN {active} THEN f.d END), max(CASE WHEN {active} THEN f.d END), count(*), "
+        "bit_count(bit_or(s.bit)::bit(64)), max(f.a), max(f.b) "
+        f"FROM (SELECT date AS d, municipality_id AS m, {query_type} AS q, {a} AS a, {b} AS b FROM {table} "
+        f"WHERE date >= %(lo)s AND date < %(hi)s) f JOIN {DAYS} s ON s.day = f.d GROUP BY s.month, f.m, f.q",
+        span,
+    )
+    return span

@@ -1,0 +1,187 @@
+"""The fresh path (usage/ingest/fresh.py): a clean plain CSV of new months goes through ONE COPY
+straight into the daily facts, and a file it cannot take as it is ends up exactly as the general
+path leaves it, however far into the file the problem is."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import QueryType
+from municipalities.models import Municipality
+from tests.usage_support import import_text, usage_storage  # noqa: F401
+from usage import ingest
+from usage.ingest import staging
+from usage.models import (
+    ImportBatch,
+    ObservedAdoption,
+    RegixDailyUsage,
+    RegixMonthlyUsage,
+    SeosDailyUsage,
+    SeosMonthlyUsage,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "date,municipality,operation,requests,errors\n"
+
+
+@pytest.fixture
+def paths(monkeypatch):
+    """Which way each import went: the fresh path's result, and whether PostgreSQL parsed the file
+    into its raw table (the general path's first write)."""
+    taken: dict[str, list] = {"fresh": [], "raw table": []}
+    real_fresh, real_parse = ingest._insert_fresh, ingest._parse_by_postgres
+
+    def spy_fresh(cursor, reader, sql):
+        taken["fresh"].append(real_fresh(cursor, reader, sql))
+        return taken["fresh"][-1]
+
+    def spy_parse(cursor, reader):
+        taken["raw table"].append(True)
+        return real_parse(cursor, reader)
+
+    monkeypatch.setattr(ingest, "_insert_fresh", spy_fresh)
+    monkeypatch.setattr(ingest, "_parse_by_postgres", spy_parse)
+    return taken
+
+
+def regix_lines(days: int = 12, operations: int = 5) -> list[str]:
+    """Every municipality x a few operations x `days` days of March 2024: 15,900 lines, 1.6 MB at the
+    defaults, more than one chunk of the file, so a bad row at the end comes after rows were COPYed."""
+    codes = list(Municipality.objects.values_list("code", flat=True))
+    names = list(QueryType.objects.values_list("operation", flat=True)[:operations])
+    return [
+        f"2024-03-{day:02d},{code},{name},{(day * 7 + index) % 50 + 1},{index % 2}"
+        for day in range(1, days + 1)
+        for index, code in enumerate(codes)
+        for name in names
+    ]
+
+
+def everything() -> dict[str, object]:
+    """What an import leaves behind, to compare the two paths."""
+    batch = ImportBatch.objects.get()
+    return {
+        "batch": (batch.status, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.warnings),
+        "rejected": list(batch.rejected_rows.order_by("line").values_list("line", "raw", "reason")),
+        "regix": sorted(
+            RegixDailyUsage.objects.values_list("date", "municipality_id", "query_type_id", "requests", "errors")
+        ),
+        "regix rollups": sorted(
+            RegixMonthlyUsage.objects.values_list(
+                "month",
+                "municipality_id",
+                "query_type_id",
+                "requests",
+                "errors",
+                "active_days",
+                "first_day",
+                "last_day",
+            )
+        ),
+        "seos": sorted(SeosDailyUsage.objects.values_list("date", "municipality_id", "sent", "received")),
+        "seos rollups": sorted(
+            SeosMonthlyUsage.objects.values_list(
+                "month", "municipality_id", "sent", "received", "active_days", "first_day", "last_day"
+            )
+        ),
+        "adoption": sorted(ObservedAdoption.objects.values_list("municipality_id", "service", "first_day", "last_day")),
+    }
+
+
+def empty_usage() -> None:
+    for model in (RegixDailyUsage, RegixMonthlyUsage, SeosDailyUsage, SeosMonthlyUsage, ObservedAdoption, ImportBatch):
+        model.objects.all().delete()
+
+
+def through_both_paths(tmp_path, monkeypatch, text: str, **options) -> tuple[dict, dict]:
+    """The file imported as it comes, then (from empty tables again) with the fresh path switched off;
+    the spies of `paths` see only the first import."""
+    import_text(tmp_path, text, name="as-it-comes.csv", **options)
+    first = everything()
+    monkeypatch.setattr(ingest, "_parse_by_postgres", staging._parse_by_postgres)
+    empty_usage()
+    monkeypatch.setattr(ingest, "_insert_fresh", lambda cursor, reader, sql: None)
+    import_text(tmp_path, text, name="general.csv", **options)
+    return first, everything()
+
+
+SHAPES = {
+    "comma, ISO dates": (HEADER, ",", "utf-8", "\n"),
+    "semicolon, dotted dates last, Windows-1251, CRLF, no errors, an unknown column": (
+        "municipality;бележка;operation;requests;date\r\n",
+        ";",
+        "cp1251",
+        "\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_clean_fresh_file_goes_once_into_the_daily_facts_with_the_general_paths_result(
+    tmp_path, monkeypatch, paths, shape
+):
+    header, delimiter, encoding, newline = SHAPES[shape]
+    lines = regix_lines()
+    if delimiter == ";":
+        lines = [
+            delimiter.join([code, "бел.", name, requests, f"{day[8:10]}.{day[5:7]}.{day[:4]}"])
+            for day, code, name, requests, _errors in (line.split(",") for line in lines)
+        ]
+    text = header + newline.join(lines) + newline
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, text, encoding=encoding)
+    assert paths["fresh"] == [len(lines)]
+    assert paths["raw table"] == [], "the fresh path wrote the rows a second time"
+    assert fresh_result == general_result
+    assert fresh_result["batch"][1:4] == (len(lines), len(lines), 0)
+
+
+def test_a_seos_file_takes_the_fresh_path_with_the_general_paths_result(tmp_path, monkeypatch, paths):
+    codes = Municipality.objects.values_list("code", flat=True)
+    text = "date,municipality,sent,received\n" + "".join(
+        f"2024-03-{day:02d},{code},{day % 3},{(day + index) % 4}\n"
+        for day in range(1, 29)
+        for index, code in enumerate(codes)
+    )
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, text)
+    assert paths["fresh"] == [28 * len(codes)]
+    assert fresh_result == general_result
+
+
+BAD_LAST_ROWS = {
+    "unknown municipality": "2024-03-20,Nowhere,{op},1,0",
+    "errors above requests (the facts' check constraint)": "2024-03-20,VAR06,{op},1,2",
+    "a count beyond a bigint": "2024-03-20,VAR06,{op},9223372036854775808,0",
+    "a count with a space": "2024-03-20,VAR06,{op}, 5,0",
+    "an empty count": "2024-03-20,VAR06,{op},,0",
+    "a date in the future": "2099-03-20,VAR06,{op},1,0",
+    "a key seen before": "2024-03-01,VAR06,{op},1,0",
+    "a missing field": "2024-03-20,VAR06,{op},1",
+    "a blank line before it": "\n2024-03-20,VAR06,{op},1,0",
+}
+
+
+@pytest.mark.parametrize("bad", BAD_LAST_ROWS)
+def test_a_file_the_fresh_path_cannot_take_ends_as_the_general_path_leaves_it(tmp_path, monkeypatch, paths, bad):
+    lines = regix_lines()
+    operation = lines[0].split(",")[2]
+    lines.append(BAD_LAST_ROWS[bad].format(op=operation))
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, HEADER + "\n".join(lines) + "\n")
+    assert paths["fresh"] == [None]
+    assert fresh_result == general_result
+    assert fresh_result["batch"][2] >= len(lines) - 2  # the other rows are still imported
+
+
+def test_an_implausible_count_deep_in_a_fresh_file_is_listed_as_on_the_general_path(
+    tmp_path, monkeypatch, paths, settings
+):
+    settings.USAGE_PLAUSIBLE_DAILY_MAX = {"regix": 1_000_000, "seos": 100_000}
+    lines = regix_lines()
+    for row in (3, 14_000, 15_000):
+        day, code, name, _requests, errors = lines[row].split(",")
+        lines[row] = ",".join([day, code, name, f"{row}000000", errors])
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, HEADER + "\n".join(lines) + "\n")
+    assert paths["fresh"] == [len(lines)]
+    assert fresh_result == general_result
+    [warning] = fresh_result["batch"][4]
+    assert "15002 (requests 15 000 000 000)" in warning, warning
