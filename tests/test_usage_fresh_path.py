@@ -136,10 +136,18 @@ def test_a_clean_fresh_file_goes_once_into_the_daily_facts_with_the_general_path
     assert fresh_result["batch"][1:4] == (len(lines), len(lines), 0)
 
 
-def test_a_seos_file_takes_the_fresh_path_with_the_general_paths_result(tmp_path, monkeypatch, paths):
+SEOS_LINES = {
+    "CSV": ("date,municipality,sent,received\n", "{day},{code},{sent},{received}\n"),
+    "JSON Lines": ("", '{{"date":"{day}","municipality":"{code}","sent":{sent},"received":{received}}}\n'),
+}
+
+
+@pytest.mark.parametrize("form", SEOS_LINES)
+def test_a_seos_file_takes_the_fresh_path_with_the_general_paths_result(tmp_path, monkeypatch, paths, form):
+    header, line = SEOS_LINES[form]
     codes = Municipality.objects.values_list("code", flat=True)
-    text = "date,municipality,sent,received\n" + "".join(
-        f"2024-03-{day:02d},{code},{day % 3},{(day + index) % 4}\n"
+    text = header + "".join(
+        line.format(day=f"2024-03-{day:02d}", code=code, sent=day % 3, received=(day + index) % 4)
         for day in range(1, 29)
         for index, code in enumerate(codes)
     )
@@ -185,3 +193,68 @@ def test_an_implausible_count_deep_in_a_fresh_file_is_listed_as_on_the_general_p
     assert fresh_result == general_result
     [warning] = fresh_result["batch"][4]
     assert "15002 (requests 15 000 000 000)" in warning, warning
+
+
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+KEYS = ("date", "municipality", "operation", "requests", "errors")
+
+
+def jsonl(lines: list[str]) -> list[str]:
+    """The CSV lines of `regix_lines` as JSON Lines the way json.dumps writes them."""
+    import json
+
+    return [
+        json.dumps(dict(zip(KEYS, [day, code, name, int(requests), int(errors)], strict=True)))
+        for day, code, name, requests, errors in (line.split(",") for line in lines)
+    ]
+
+
+def test_json_lines_in_their_plainest_form_take_the_fresh_path_with_the_general_paths_result(
+    tmp_path, monkeypatch, paths
+):
+    lines = jsonl(regix_lines())
+    assert lines[0].startswith('{"date": "2024-03-01", "municipality": ')
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, "\n".join(lines) + "\n")
+    assert paths["fresh"] == [len(lines)]
+    assert fresh_result == general_result
+    assert fresh_result["batch"][1:4] == (len(lines), len(lines), 0)
+
+
+NOT_PLAINEST_LAST_LINES = {
+    "keys in another order": '{"municipality": "VAR06", "date": "2024-03-20", "operation": "{op}", "requests": 1, '
+    '"errors": 0}',
+    "a key in capitals": '{"Date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", "requests": 1, '
+    '"errors": 0}',
+    "an escaped string": '{"date": "2024-03-20", "municipality": "\\u0056AR06", "operation": "{op}", "requests": 1, '
+    '"errors": 0}',
+    "a count as text": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", "requests": "1", '
+    '"errors": 0}',
+    "a count with a fraction": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", '
+    '"requests": 1.0, "errors": 0}',
+    "a count with a leading zero (not JSON)": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", '
+    '"requests": 01, "errors": 0}',
+    "no errors": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", "requests": 1}',
+    "an extra key": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", "requests": 1, '
+    '"errors": 0, "note": "x"}',
+    "not an object": '["2024-03-20", "VAR06", "{op}", 1, 0]',
+    "a blank line before it": '\n{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", '
+    '"requests": 1, "errors": 0}',
+    "errors above requests": '{"date": "2024-03-20", "municipality": "VAR06", "operation": "{op}", "requests": 1, '
+    '"errors": 2}',
+    "a key seen before": '{"date": "2024-03-01", "municipality": "VAR06", "operation": "{op}", "requests": 1, '
+    '"errors": 0}',
+}
+
+
+@pytest.mark.parametrize("last", NOT_PLAINEST_LAST_LINES)
+def test_json_lines_not_all_in_the_plainest_form_end_as_the_general_path_leaves_them(
+    tmp_path, monkeypatch, paths, last
+):
+    lines = jsonl(regix_lines())
+    operation = regix_lines(days=1)[0].split(",")[2]
+    lines.append(NOT_PLAINEST_LAST_LINES[last].replace("{op}", operation))
+    fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, "\n".join(lines) + "\n")
+    assert paths["fresh"] == [None]
+    assert fresh_result == general_result
+    assert fresh_result["batch"][2] >= len(lines) - 2  # the other rows are still imported

@@ -6,15 +6,16 @@ described in docs/ingestion.md.
    reference values; any other file, and any row the SQL check does not pass, goes through the
    Python reader's rules.
 2. In ONE transaction: rejected rows are stored; the valid rows are added up per key and replace the
-   stored daily figures of exactly those keys; the monthly rollups of the touched (month,
-   municipality[, query type]) groups and the observed adoption of the touched municipalities are
-   recomputed; the batch gets its counts and status. A fresh, clean plain CSV is checked in Python
-   and copied straight into the daily facts (written once), its groups totalled from them.
+   stored daily figures of exactly those keys whose figures changed; the monthly rollups of the
+   touched (month, municipality[, query type]) groups and the observed adoption of the touched
+   municipalities change by the differences (a rollup is recomputed from its facts only where a day
+   stopped being active); the batch gets its counts and status. A fresh, clean plain CSV, or JSON
+   Lines in their plainest form, is checked in Python and copied straight into the daily facts
+   (written once), its groups totalled from them.
 3. A file that cannot be read fails the batch with the reason and changes no figure.
 
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
-adding-up happens in the database. On SQLite (the dev quick start) the same SQL runs, fed by
-executemany instead of COPY.
+adding-up happens in the database, within a bounded work_mem.
 
 This module runs the steps; `sql` holds the SQL text per kind, `staging` the temporary tables, COPY
 and PostgreSQL's own parse, `checks` the row checks in SQL, `fresh` and `columns` the shortcut,
@@ -153,12 +154,14 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
 
 
 def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """Every data row into the staging table; or, for a fresh clean plain CSV, its rows straight into
-    the daily facts and their group totals (then returns how many rows it inserted)."""
-    if reader.raw_copy_options() is not None:
+    """Every data row into the staging table; or, for a fresh clean plain CSV or JSON Lines in their
+    plainest form, its rows straight into the daily facts and their group totals (then returns how
+    many rows it inserted)."""
+    if reader.plain_lines():
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
             return fresh
+    if reader.raw_copy_options() is not None:
         if _parse_by_postgres(cursor, reader) and _stage_checked_rows(cursor, reader):
             reader.info.parsed_by_postgres = True
             return None

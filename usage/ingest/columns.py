@@ -1,13 +1,21 @@
-"""The fresh path's reading of a plain CSV: a chunk of lines at a time, checked and translated column
-by column with operations that run in C (split, slices, `map` over dictionary look-ups) instead of a
-Python loop per row, into COPY text for the daily facts. A row not accepted as it is by the reader's
-rules raises `NotPlain`, and the general path then imports the file with those rules row by row."""
+"""The fresh path's reading of a plain CSV or of JSON Lines: a chunk of lines at a time, checked and
+translated column by column with operations that run in C (split, slices, a regular expression's
+`findall`, `map` over dictionary look-ups) instead of a Python loop per row, into COPY text for the
+daily facts. A row not accepted as it is by the reader's rules raises `NotPlain`, and the general path
+then imports the file with those rules row by row.
+
+JSON Lines are taken here only in their plainest form: each line one object with exactly the kind's
+keys, in the order `REQUIRED + OPTIONAL` names them (as `json.dumps` writes a dict built in that
+order), strings without escapes and counts written as JSON integers. Such a line means the same as a
+CSV row of its values, so the same checks apply. Any other line (keys in another order or case,
+escapes, a count as text or with a fraction, a blank line) sends the file to the reader's rules."""
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,11 +89,17 @@ class FreshRows:
         self.at = {name: columns.index(name) for name in ("date", "municipality", *self.counts) if name in columns}
         if self.operation:
             self.at[self.operation] = columns.index(self.operation)
+        self.jsonl = reader.info.container == "jsonl"
+        self.objects = _plain_objects(columns, self.counts) if self.jsonl else None
 
     def first_day(self) -> str | None:
         """The ISO day of the first data row, or None when it is not plainly valid."""
         for text in self._texts():
-            fields = text.split("\n", 1)[0].removesuffix("\r").split(self.reader.info.delimiter)
+            line = text.split("\n", 1)[0]
+            if self.objects is not None:
+                found = self.objects.fullmatch(line)
+                return self.spellings.dates.get(found.group(self.at["date"] + 1)) if found else None
+            fields = line.removesuffix("\r").split(self.reader.info.delimiter)
             return self.spellings.dates.get(fields[self.at["date"]]) if len(fields) == self.width else None
         return None
 
@@ -93,13 +107,14 @@ class FreshRows:
         with _no_cyclic_gc():
             for text in self._texts():
                 yield self._translate(text)
-        if self.rows != self.reader.raw_data_rows:
-            raise NotPlain(f"{self.rows} rows read, {self.reader.raw_data_rows} lines")
+        lines = self.reader.scan.lines - (0 if self.jsonl else 1)  # a CSV's first line is its header
+        if self.rows != lines:
+            raise NotPlain(f"{self.rows} rows read, {lines} lines")
 
     def _translate(self, text: str) -> str:
         """1. the chunk's columns (`_split`); 2. each checked and translated as a whole; 3. the
         columns interleaved back into COPY lines."""
-        fields = self._split(text)
+        fields = self._split(text) if self.objects is None else self._objects(text, self.objects)
         rows = len(fields[0])
         columns = [self._days(fields[self.at["date"]])]
         columns.append(self._ids(fields[self.at["municipality"]], self.spellings.municipalities))
@@ -118,6 +133,14 @@ class FreshRows:
             out[2 * index :: step] = column
             out[2 * index + 1 :: step] = ["\n" if index == len(columns) - 1 else "\t"] * rows
         return "".join(out)
+
+    @staticmethod
+    def _objects(text: str, objects: re.Pattern[str]) -> list[list[str]]:
+        """The chunk's columns from JSON Lines in their plainest form; NotPlain unless every line is."""
+        found = objects.findall(text)
+        if len(found) != text.count("\n") + 1:
+            raise NotPlain("a JSON line not in the plainest form")
+        return [list(column) for column in zip(*found, strict=True)]
 
     def _split(self, text: str) -> list[list[str]]:
         """The chunk's columns, each a list of the rows' values; NotPlain unless every line has the
@@ -179,7 +202,7 @@ class FreshRows:
     def _texts(self) -> Iterator[str]:
         """The file's data lines, decoded, a chunk of whole lines at a time (row n is line n + 1)."""
         decoder = codecs.getincrementaldecoder(self.reader.info.encoding)()
-        carry, header = "", True
+        carry, header = "", not self.jsonl  # JSON Lines have no header line
         for chunk in self.reader.raw_bytes():
             text = carry + decoder.decode(chunk)
             end = text.rfind("\n")
@@ -191,3 +214,12 @@ class FreshRows:
         carry += decoder.decode(b"", final=True)
         if carry and not header:
             yield carry.removesuffix("\r")
+
+
+def _plain_objects(columns: list[str], counts: tuple[str, ...]) -> re.Pattern[str]:
+    """A line holding one JSON object with exactly `columns` as keys, in that order, as `json.dumps`
+    writes it (optional spaces after `,` and `:`): strings without escapes or control characters,
+    counts as JSON integers (no sign, fraction or leading zero). One group per column."""
+    string, integer = r'"([^"\\\x00-\x1f]*)"', r"(0|[1-9][0-9]*)"
+    members = [f'"{re.escape(name)}": ?{integer if name in counts else string}' for name in columns]
+    return re.compile(r"^\{" + ", ?".join(members) + r"\}$", re.MULTILINE)

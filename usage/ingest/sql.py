@@ -64,9 +64,7 @@ REGIX_SQL = {
     "WHERE reason IS NULL GROUP BY d, m, q",
     "monthly_from_groups": "INSERT INTO usage_regixmonthlyusage "
     "(month, municipality_id, query_type_id, requests, errors, active_days, first_day, last_day) "
-    f"SELECT month, m, q, a, b, active, first_day, last_day FROM {GROUPS} "
-    # WHERE: SQLite cannot tell an upsert from a join after a bare FROM.
-    "WHERE 1 = 1 " + _REGIX_MONTHLY_UPSERT,
+    f"SELECT month, m, q, a, b, active, first_day, last_day FROM {GROUPS} " + _REGIX_MONTHLY_UPSERT,
     # Some groups recomputed from their facts: their months read once (the date index's range, or
     # the month's partition) and hash-joined to the groups.
     "monthly": "INSERT INTO usage_regixmonthlyusage "
@@ -96,7 +94,7 @@ SEOS_SQL = {
     "WHERE reason IS NULL GROUP BY d, m",
     "monthly_from_groups": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
-    f"SELECT month, m, a, b, active, first_day, last_day FROM {GROUPS} WHERE 1 = 1 " + _SEOS_MONTHLY_UPSERT,
+    f"SELECT month, m, a, b, active, first_day, last_day FROM {GROUPS} " + _SEOS_MONTHLY_UPSERT,
     "monthly": "INSERT INTO usage_seosmonthlyusage "
     "(month, municipality_id, sent, received, active_days, first_day, last_day) "
     "SELECT g.month, g.m, sum(f.sent), sum(f.received), "

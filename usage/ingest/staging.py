@@ -1,5 +1,5 @@
 # ruff: noqa: S608 -- every SQL string here is built from module constants, never from input.
-"""The temporary tables of an import and how rows get into them: COPY (executemany on SQLite),
+"""The temporary tables of an import and how rows get into them: COPY,
 PostgreSQL parsing a plain CSV itself, the tables of valid spellings, and the rows the SQL checks leave
 to the Python rules."""
 

@@ -33,6 +33,15 @@ class PostgresParsing(Records):
         encoding = "WIN1251" if self.info.encoding == "cp1251" else "UTF8"
         return f"FORMAT csv, HEADER true, DELIMITER '{self.info.delimiter}', ENCODING '{encoding}'"
 
+    def plain_lines(self) -> bool:
+        """Whether the fresh path may read the file's lines whole (usage/ingest/columns.py): a CSV
+        PostgreSQL could parse, or JSON Lines whose first object is line 1 and no line overlong."""
+        if self.raw_copy_options() is not None:
+            return True
+        return (
+            self.info.container == "jsonl" and self._first_line_no == 1 and self.scan.longest <= self.limits.line_chars
+        )
+
     @property
     def raw_data_rows(self) -> int:
         return self.scan.lines - 1
