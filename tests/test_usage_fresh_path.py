@@ -258,3 +258,66 @@ def test_json_lines_not_all_in_the_plainest_form_end_as_the_general_path_leaves_
     assert paths["fresh"] == [None]
     assert fresh_result == general_result
     assert fresh_result["batch"][2] >= len(lines) - 2  # the other rows are still imported
+
+
+# --- Plain files into months that hold figures (usage/ingest/plain.py) -----------------------------
+
+
+def corrected(lines: list[str], bad_last: str = "") -> str:
+    """Every 7th row with another count, every 50th with no requests (a day stops being active)."""
+    out = []
+    for index, line in enumerate(lines):
+        day, code, name, requests, errors = line.split(",")
+        if index % 50 == 0:
+            requests, errors = "0", "0"
+        elif index % 7 == 0:
+            requests = str(int(requests) + 3)
+        out.append(",".join([day, code, name, requests, errors]))
+    return HEADER + "\n".join(out + ([bad_last] if bad_last else [])) + "\n"
+
+
+def after_correction(tmp_path, text: str) -> dict:
+    import_text(tmp_path, HEADER + "\n".join(regix_lines()) + "\n", name="first.csv")
+    import_text(tmp_path, text, name="correction.csv")
+    result = everything_but_batches()
+    last = ImportBatch.objects.latest("pk")
+    result["batch"] = (last.status, last.rows_read, last.rows_accepted, last.rows_rejected, last.warnings)
+    result["rejected"] = list(last.rejected_rows.order_by("line").values_list("line", "raw", "reason"))
+    return result
+
+
+def everything_but_batches() -> dict:
+    figures = dict.fromkeys(("regix", "regix rollups", "adoption"))
+    figures["regix"] = sorted(
+        RegixDailyUsage.objects.values_list("date", "municipality_id", "query_type_id", "requests", "errors")
+    )
+    figures["regix rollups"] = sorted(
+        RegixMonthlyUsage.objects.values_list(
+            "month", "municipality_id", "query_type_id", "requests", "errors", "active_days", "first_day", "last_day"
+        )
+    )
+    figures["adoption"] = sorted(
+        ObservedAdoption.objects.values_list("municipality_id", "service", "first_day", "last_day")
+    )
+    return figures
+
+
+@pytest.mark.parametrize("bad", ["", "2024-03-20,VAR06,{op},1,2", "2024-03-20,Nowhere,{op},1,0"])
+def test_a_correction_is_staged_once_from_its_plain_rows_with_the_general_paths_result(tmp_path, monkeypatch, bad):
+    staged: list[bool] = []
+    real = ingest.stage_plain_rows
+
+    def spy(cursor, reader, sql):
+        staged.append(real(cursor, reader, sql))
+        return staged[-1]
+
+    operation = regix_lines(days=1)[0].split(",")[2]
+    text = corrected(regix_lines(), bad.format(op=operation))
+    monkeypatch.setattr(ingest, "stage_plain_rows", spy)
+    plain = after_correction(tmp_path, text)
+    assert staged == [not bad]  # the first import went the fresh path's way (staging not asked)
+    empty_usage()
+    monkeypatch.setattr(ingest, "stage_plain_rows", lambda cursor, reader, sql: False)
+    general = after_correction(tmp_path, text)
+    assert plain == general
+    assert plain["batch"][3] == (1 if bad else 0)

@@ -51,6 +51,7 @@ from .batches import (
 # The steps below are looked up here, in this module, when an import runs: the tests spy on them as
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
 from .fresh import _insert_fresh, new_rollups
+from .plain import stage_plain_rows
 from .plausible import implausible_warning
 from .replace import _add_deltas, _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
 from .sql import REGIX_SQL, SEOS_SQL, STAGE
@@ -124,11 +125,12 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         clock.lap("read, check and stage" if fresh is None else "read, check, insert and total")
         cursor.execute("DELETE FROM usage_rejectedrow WHERE batch_id = %s", [batch.pk])
         if fresh is None:
-            cursor.execute(
-                "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
-                f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
-                [batch.pk],
-            )
+            if reader.info.rows_rejected:  # the reader's rules counted them (a pass over the stage else)
+                cursor.execute(
+                    "INSERT INTO usage_rejectedrow (batch_id, line, raw, reason) "
+                    f"SELECT %s, line, raw, reason FROM {STAGE} WHERE reason IS NOT NULL",
+                    [batch.pk],
+                )
             clock.lap("rejected rows")
             keys, months_were_empty = _replace_from_stage(cursor, kind, sql)
             clock.lap("group totals and daily facts")
@@ -161,6 +163,8 @@ def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) 
         fresh = _insert_fresh(cursor, reader, sql)
         if fresh is not None:
             return fresh
+        if stage_plain_rows(cursor, reader, sql):
+            return None
     if reader.raw_copy_options() is not None:
         if _parse_by_postgres(cursor, reader) and _stage_checked_rows(cursor, reader):
             reader.info.parsed_by_postgres = True

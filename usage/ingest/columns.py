@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from operator import contains
+from weakref import WeakKeyDictionary
 
 from ..choices import Kind
 from ..reader import EARLIEST_DATE, OPTIONAL, PLAUSIBLE_COUNTS, UsageFileReader
@@ -44,7 +45,15 @@ class Spellings:
     @classmethod
     def judged_by(cls, reader: UsageFileReader) -> Spellings:
         """The candidates: every day from the earliest accepted one to today in both forms, every
-        municipality code as stored and in lower case, every catalogued operation (~13,000 in all)."""
+        municipality code as stored and in lower case, every catalogued operation (~13,000 in all);
+        judged once per reader (the fresh path and the plain staging may both ask)."""
+        judged = _JUDGED.get(reader)
+        if judged is None:
+            judged = _JUDGED[reader] = cls._judge(reader)
+        return judged
+
+    @classmethod
+    def _judge(cls, reader: UsageFileReader) -> Spellings:
         days = [EARLIEST_DATE + dt.timedelta(days=offset) for offset in range((reader.today - EARLIEST_DATE).days + 1)]
         spellings = [spelling for day in days for spelling in (f"{day:%Y-%m-%d}", f"{day:%d.%m.%Y}")]
         dates = {raw: iso for raw in spellings if (iso := reader._date(raw)[0]) is not None}
@@ -57,6 +66,10 @@ class Spellings:
                 raw: pk for raw in reader.lookups.operation_ids if (pk := reader._operation(raw)[0]) is not None
             },
         )
+
+
+# Each reader's spellings, while the reader lives.
+_JUDGED: WeakKeyDictionary[UsageFileReader, Spellings] = WeakKeyDictionary()
 
 
 @contextmanager
