@@ -43,7 +43,8 @@ class _ColumnPlan:
 
 def _plan(table: Any, bound_column: Any) -> _ColumnPlan:
     column = bound_column.column
-    raw_td = {**table.attrs, **column.attrs}.get("td", {**table.attrs, **column.attrs}.get("cell", {}))
+    attrs = {**table.attrs, **column.attrs}  # as BoundColumn.attrs merges them: the column's win
+    raw_td = attrs.get("td", attrs.get("cell", {}))
     fast = not bound_column.link and not any(callable(value) for value in raw_td.values())
     parameters = inspect.signature(bound_column.render).parameters.values()
     takes_all = any(p.kind == p.VAR_KEYWORD for p in parameters)

@@ -58,12 +58,9 @@ def regix_lines(days: int = 12, operations: int = 5) -> list[str]:
     ]
 
 
-def everything() -> dict[str, object]:
-    """What an import leaves behind, to compare the two paths."""
-    batch = ImportBatch.objects.get()
+def figures() -> dict[str, object]:
+    """The figures an import leaves behind (facts, rollups, adoption), to compare two paths."""
     return {
-        "batch": (batch.status, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.warnings),
-        "rejected": list(batch.rejected_rows.order_by("line").values_list("line", "raw", "reason")),
         "regix": sorted(
             RegixDailyUsage.objects.values_list("date", "municipality_id", "query_type_id", "requests", "errors")
         ),
@@ -86,6 +83,16 @@ def everything() -> dict[str, object]:
             )
         ),
         "adoption": sorted(ObservedAdoption.objects.values_list("municipality_id", "service", "first_day", "last_day")),
+    }
+
+
+def everything(batch: ImportBatch | None = None) -> dict[str, object]:
+    """The figures and what the (only, or given) batch says: its counts, warnings and rejected rows."""
+    batch = batch or ImportBatch.objects.get()
+    return {
+        **figures(),
+        "batch": (batch.status, batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.warnings),
+        "rejected": list(batch.rejected_rows.order_by("line").values_list("line", "raw", "reason")),
     }
 
 
@@ -278,28 +285,7 @@ def corrected(lines: list[str], bad_last: str = "") -> str:
 
 def after_correction(tmp_path, text: str) -> dict:
     import_text(tmp_path, HEADER + "\n".join(regix_lines()) + "\n", name="first.csv")
-    import_text(tmp_path, text, name="correction.csv")
-    result = everything_but_batches()
-    last = ImportBatch.objects.latest("pk")
-    result["batch"] = (last.status, last.rows_read, last.rows_accepted, last.rows_rejected, last.warnings)
-    result["rejected"] = list(last.rejected_rows.order_by("line").values_list("line", "raw", "reason"))
-    return result
-
-
-def everything_but_batches() -> dict:
-    figures = dict.fromkeys(("regix", "regix rollups", "adoption"))
-    figures["regix"] = sorted(
-        RegixDailyUsage.objects.values_list("date", "municipality_id", "query_type_id", "requests", "errors")
-    )
-    figures["regix rollups"] = sorted(
-        RegixMonthlyUsage.objects.values_list(
-            "month", "municipality_id", "query_type_id", "requests", "errors", "active_days", "first_day", "last_day"
-        )
-    )
-    figures["adoption"] = sorted(
-        ObservedAdoption.objects.values_list("municipality_id", "service", "first_day", "last_day")
-    )
-    return figures
+    return everything(import_text(tmp_path, text, name="correction.csv"))
 
 
 @pytest.mark.parametrize("bad", ["", "2024-03-20,VAR06,{op},1,2", "2024-03-20,Nowhere,{op},1,0"])
@@ -321,3 +307,34 @@ def test_a_correction_is_staged_once_from_its_plain_rows_with_the_general_paths_
     general = after_correction(tmp_path, text)
     assert plain == general
     assert plain["batch"][3] == (1 if bad else 0)
+
+
+def test_the_python_and_the_sql_spellings_of_a_date_are_the_same(tmp_path):
+    """Two homes of the valid date spellings, kept in step: the fresh and plain paths judge every
+    day in Python (`Spellings`), the general path after PostgreSQL's parse makes them in SQL
+    (`staging._DATES`); a file's dates must mean the same on either."""
+    from datetime import date
+
+    from django.db import connection
+
+    from usage.ingest.columns import Spellings
+    from usage.reader import EARLIEST_DATE, Limits, Lookups, UsageFileReader
+
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + regix_lines(days=1)[0] + "\n")
+    reader = UsageFileReader(path, "regix", Lookups.load(), date(2026, 11, 30), limits=Limits.from_settings())
+    reader.open()
+    python = Spellings.judged_by(reader).dates
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE spelled (raw text, day date, month date, bit bigint)")
+        cursor.execute(staging._DATES.format(table="spelled"), [EARLIEST_DATE, reader.today])
+        cursor.execute("SELECT raw, day FROM spelled")
+        sql = {raw: day.isoformat() for raw, day in cursor.fetchall()}
+        cursor.execute(
+            "SELECT count(*) FROM spelled WHERE month <> date_trunc('month', day)::date "
+            "OR bit <> 1::bigint << extract(day FROM day)::integer"
+        )
+        assert cursor.fetchone()[0] == 0  # the month and the day's bit as the totals want them
+    reader.close()
+    assert len(python) > 12_000
+    assert sql == python

@@ -17,7 +17,7 @@ from ..choices import Kind
 from ..reader import UsageFileReader
 from .columns import FreshRows, NotPlain, Spellings
 from .replace import _has_repeated_keys
-from .sql import _ACTIVE, GROUPS, _month_after
+from .sql import _ACTIVE, GROUPS, _day_bit, _month, _month_after
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
@@ -58,14 +58,15 @@ def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str,
 
     Those months held nothing when they have no rollup row: every import writes the daily facts and
     the rollups of their groups in the same transaction, so a month has rollups iff it has facts."""
-    rows = FreshRows(reader, Spellings.judged_by(reader))
-    first = rows.first_day()
-    if first is None or _month_has_rollups(cursor, sql, first[:8] + "01"):
+    found = plain_rows(cursor, reader, sql)
+    if found is None or found[1]:
         return None  # a bad first row, or a re-import or a correction most likely: not worth trying
+    rows = found[0]
+    table, columns, _query_type = FACTS[Kind(reader.info.kind)]
     try:
         with transaction.atomic():
             _plan_for_bounded_totals(cursor)
-            _copy_facts(cursor, reader, rows)
+            copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
             span = _total_groups(cursor, reader, rows.days)
             if _has_repeated_keys(cursor):
                 raise _NotFresh("a key comes twice")
@@ -74,8 +75,7 @@ def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str,
                 raise _NotFresh("the file's months already hold figures")
     except (_NotFresh, NotPlain, DatabaseError, psycopg.Error) as error:
         logger.info("%s is imported through the staging table (%r)", reader.path.name, error)
-        reader.info.implausible.clear()
-        reader.info.implausible_count = 0
+        forget_implausible(reader)
         return None
     reader.info.rows_read = rows.rows
     return rows.rows
@@ -98,19 +98,30 @@ def _plan_for_bounded_totals(cursor: CursorWrapper) -> None:
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
-def _month_has_rollups(cursor: CursorWrapper, sql: dict[str, str], month: str) -> bool:
-    """A one-row look before the shortcut: the shortcut checks the whole file afterwards anyway; this
-    only spares a re-import the work of trying it before it is rolled back."""
+def plain_rows(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> tuple[FreshRows, bool] | None:
+    """The file's rows as Python checks them column by column, and whether the month of the first row
+    already holds figures (a one-row look: a re-import or a correction then skips the fresh path
+    and is staged, `plain.py`); None when even the first row is not plainly valid."""
+    rows = FreshRows(reader, Spellings.judged_by(reader))
+    first = rows.first_day()
+    if first is None:
+        return None
+    month = first[:8] + "01"
     cursor.execute(sql["any_rollup"], {"lo": month, "hi": _month_after(month)})
-    return cursor.fetchone() is not None
+    return rows, cursor.fetchone() is not None
 
 
-def _copy_facts(cursor: CursorWrapper, reader: UsageFileReader, rows: FreshRows) -> None:
-    table, columns, _query_type = FACTS[Kind(reader.info.kind)]
-    statement = f"COPY {table} ({columns}) FROM STDIN"
+def copy_rows(cursor: CursorWrapper, statement: str, rows: FreshRows) -> None:
+    """The checked rows through one COPY; NotPlain (or the table's own refusal) stops it."""
     with cursor.cursor.copy(statement, writer=_BoundedWriter(cursor.cursor)) as copy:
         for chunk in rows.chunks():
             copy.write(chunk)
+
+
+def forget_implausible(reader: UsageFileReader) -> None:
+    """Undo what a rolled-back pass noted: the path that reads the file next notes it again."""
+    reader.info.implausible.clear()
+    reader.info.implausible_count = 0
 
 
 def _total_groups(cursor: CursorWrapper, reader: UsageFileReader, days: set[str]) -> dict[str, str]:
@@ -125,8 +136,7 @@ def _total_groups(cursor: CursorWrapper, reader: UsageFileReader, days: set[str]
     cursor.execute(f"DROP TABLE IF EXISTS {DAYS}")
     cursor.execute(f"CREATE TEMPORARY TABLE {DAYS} (day date PRIMARY KEY, month date, bit bigint)")
     cursor.execute(
-        f"INSERT INTO {DAYS} SELECT day, date_trunc('month', day)::date, 1::bigint << extract(day FROM day)::integer "
-        "FROM unnest(%s::date[]) day",
+        f"INSERT INTO {DAYS} SELECT day, {_month('day')}, {_day_bit('day')} FROM unnest(%s::date[]) day",
         [sorted(days)],
     )
     cursor.execute(f"ANALYZE {DAYS}")

@@ -33,6 +33,11 @@ def _month(column: str) -> str:
     return f"({column} - (date_part('day', {column})::integer - 1))"
 
 
+def _day_bit(column: str) -> str:
+    """The date's bit in its month (1 << day of the month): a month group's days OR-ed together."""
+    return f"(1::bigint << date_part('day', {column})::integer)"
+
+
 def _month_after(month: str) -> str:
     year, number = int(month[:4]), int(month[5:7])
     return f"{year + number // 12}-{number % 12 + 1:02d}-01"
@@ -44,7 +49,7 @@ def _distinct_days(condition: str) -> str:
     A bit per day of the month, OR-ed together and counted: one hash aggregate, where count(DISTINCT)
     would sort every group's rows. Rows checked in SQL bring their bit (and month) from the date's
     lookup row; rows the Python reader staged have them computed here."""
-    bit = "coalesce(bit, 1::bigint << date_part('day', d)::integer)"
+    bit = f"coalesce(bit, {_day_bit('d')})"
     return f"coalesce(bit_count(bit_or(CASE WHEN {condition} THEN {bit} END)::bit(64)), 0)"
 
 

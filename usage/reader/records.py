@@ -30,12 +30,11 @@ class Records(RowRules):
     def stage_chunks(self, rows: int = 2000) -> Iterator[str]:
         """COPY text, `rows` lines at a time, for every data row (valid or rejected); counts rows on `info`."""
         if self.info.container == "csv" and self.info.kind == Kind.REGIX:
-            yield from self._regix_csv_chunks(rows)
-            return
-        if self.info.container == "jsonl":
-            yield from self._jsonl_chunks(rows)
-            return
-        lines = self.stage_rows()
+            lines = self._regix_csv_lines()
+        elif self.info.container == "jsonl":
+            lines = self._jsonl_stage_lines()
+        else:
+            lines = self.stage_rows()
         while chunk := "".join(islice(lines, rows)):
             yield chunk
 
@@ -78,9 +77,10 @@ class Records(RowRules):
                     self.info.implausible.append((line_no, name, int(value)))
                 return
 
-    def _regix_csv_chunks(self, rows: int) -> Iterator[str]:
-        """The hot loop for the common case (a RegiX CSV): plain lines go through a fast path of dict
-        look-ups on the raw values; anything unusual (quotes, spaces, a bad value) takes the full path."""
+    def _regix_csv_lines(self) -> Iterator[str]:
+        """The hot loop for the common case (a RegiX CSV), a stage line per data row: plain lines go
+        through a fast path of dict look-ups on the raw values; anything unusual (quotes, spaces, a bad
+        value) takes the full path."""
         lines = self._lines
         delimiter = self.info.delimiter
         width = len(self.info.columns)
@@ -89,25 +89,20 @@ class Records(RowRules):
         info = self.info
         validate = self._validate_regix
         plausible = self._plausible[0] if self._plausible is not None else None
-        out: list[str] = []
-        append = out.append
-        read = 0
         for line_no, raw in lines:
-            read += 1
             if type(raw) is Overlong:
-                append(self._stage_line(line_no, raw, self._overlong_error(raw), validate))
+                line = self._stage_line(line_no, raw, self._overlong_error(raw), validate)
             elif '"' in raw:
                 start, record, values = read_quoted(raw, line_no, lines, delimiter)
                 if not isinstance(values, str) and len(values) != width:
                     values = self._width_error(values)
-                append(self._stage_line(start, record, values, validate))
+                line = self._stage_line(start, record, values, validate)
             else:
                 values = raw.split(delimiter)
                 if len(values) != width:
                     if not raw.strip():
-                        read -= 1
                         continue
-                    append(self._stage_line(line_no, raw, self._width_error(values), validate))
+                    line = self._stage_line(line_no, raw, self._width_error(values), validate)
                 else:
                     day = dates.get(values[at_date])
                     municipality = municipalities.get(values[at_municipality])
@@ -128,19 +123,13 @@ class Records(RowRules):
                         and len(requests) < MAX_DIGITS
                         and int(errors) <= int(requests)
                     ):
-                        append(f"{day[0]}\t{municipality[0]}\t{operation[0]}\t{requests}\t{errors}\t\\N\t\\N\t\\N\n")
+                        line = f"{day[0]}\t{municipality[0]}\t{operation[0]}\t{requests}\t{errors}\t\\N\t\\N\t\\N\n"
                         if plausible is not None and int(requests) > plausible:
                             self._check_plausible(line_no, values)
                     else:
-                        append(self._stage_line(line_no, raw, values, validate))
-            if len(out) >= rows:
-                info.rows_read += read
-                read = 0
-                yield "".join(out)
-                out.clear()
-        info.rows_read += read
-        if out:
-            yield "".join(out)
+                        line = self._stage_line(line_no, raw, values, validate)
+            info.rows_read += 1
+            yield line
 
     def _width_error(self, values: list[str]) -> str:
         return _("The row has %(found)d fields; the header has %(expected)d.") % {
@@ -240,11 +229,11 @@ class Records(RowRules):
                 _("Unknown columns were ignored: %(columns)s.") % {"columns": ", ".join(sorted(unknown))[:500]}
             )
 
-    def _jsonl_chunks(self, rows: int) -> Iterator[str]:
-        """The hot loop for JSON Lines: an object whose keys are exactly the kind's column names, with
-        strings already seen valid and whole numbers for counts, becomes its stage line at once; any
-        other line takes the full path (`_jsonl_values` and the row rules), which words the reason.
-        Either way the stage line is the one the full path gives."""
+    def _jsonl_stage_lines(self) -> Iterator[str]:
+        """The hot loop for JSON Lines, a stage line per data row: an object whose keys are exactly the
+        kind's column names, with strings already seen valid and whole numbers for counts, becomes its
+        stage line at once; any other line takes the full path (`_jsonl_values` and the row rules),
+        which words the reason. Either way the stage line is the one the full path gives."""
         info = self.info
         regix = info.kind == Kind.REGIX
         validate = self._validate_regix if regix else self._validate_seos
@@ -254,11 +243,7 @@ class Records(RowRules):
         plausible = self._plausible[0] if self._plausible is not None else None
         loads = json.loads
         unknown: set[str] = set()
-        out: list[str] = []
-        append = out.append
-        read = 0
         for line_no, raw in self._jsonl_lines():
-            read += 1
             line = None
             try:
                 record = loads(raw) if type(raw) is str else None
@@ -272,15 +257,8 @@ class Records(RowRules):
                         self._check_plausible(line_no, [str(record.get(name, "")) for name in columns])
             if line is None:
                 line = self._stage_line(line_no, raw, self._jsonl_values(raw, unknown), validate)
-            append(line)
-            if len(out) >= rows:
-                info.rows_read += read
-                read = 0
-                yield "".join(out)
-                out.clear()
-        info.rows_read += read
-        if out:
-            yield "".join(out)
+            info.rows_read += 1
+            yield line
         self._warn_unknown(unknown)
 
     def _jsonl_lines(self) -> Iterator[tuple[int, str]]:
