@@ -230,7 +230,16 @@ def take_out_day(day: date) -> None:
             "SELECT municipality_id, 'regix', min(first_day), max(last_day) FROM usage_regixmonthlyusage "
             "WHERE first_day IS NOT NULL GROUP BY municipality_id"
         )
-    with connection.cursor() as cursor:  # as autovacuum keeps them in production (it is off on this server)
+    as_autovacuum_would()
+
+
+def as_autovacuum_would() -> None:
+    """Statistics and visibility as autovacuum keeps them in production (it is off on this server):
+    without them the planner guesses the stored rows and joins a correction's keys to them the slow
+    way. Not timed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE usage_regixdailyusage, usage_regixmonthlyusage, usage_observedadoption")
 
 
@@ -278,6 +287,7 @@ def child(shape: str, path: Path, copy_path: Path, before: Path | None, day: str
         first = import_path(before)
         if first["status"] != "succeeded":
             sys.exit(f"The first import failed: {first}")
+        as_autovacuum_would()  # a correction comes days after the file it corrects
     copy_seconds = raw_copy(copy_path)
     figures = import_path(path)
     figures["copy_seconds"] = copy_seconds
