@@ -168,12 +168,12 @@ def test_seos_keys_stay_unique_through_reimports_and_corrections(tmp_path):
     assert (var01.sent, var01.received, var01.active_days) == (10, 10, 2)
 
 
-def test_only_a_fresh_clean_plain_file_takes_the_one_statement_shortcut(tmp_path, monkeypatch, parser):
+def test_only_a_clean_plain_file_of_new_days_takes_the_one_statement_shortcut(tmp_path, monkeypatch, parser):
     taken = []
     real = ingest._insert_fresh
 
-    def spy(cursor, reader, sql):
-        result = real(cursor, reader, sql)
+    def spy(cursor, reader, sql, rows):
+        result = real(cursor, reader, sql, rows)
         taken.append((reader.path.name.split("-", 1)[1], result))
         return result
 
@@ -182,20 +182,31 @@ def test_only_a_fresh_clean_plain_file_takes_the_one_statement_shortcut(tmp_path
     import_text(tmp_path, HEADER + f"2024-03-04,VAR06,{PERSON},9,1\n", name="again.csv")
     import_text(tmp_path, HEADER + f"2024-06-04,VAR06,{PERSON},1,0\n2024-06-04,VAR06,{PERSON},1,0\n", name="twice.csv")
     import_text(tmp_path, HEADER + f"2024-07-04,VAR06,{PERSON},1,0\n2024-07-05,Nowhere,{PERSON},1,0\n", name="bad.csv")
-    # The first row's month is new, a later row's is not: the shortcut finds out and steps back.
+    # The first row's day is new, a later row's is not: the shortcut finds out and steps back.
     import_text(tmp_path, HEADER + f"2024-08-01,VAR06,{PERSON},1,0\n2024-03-04,VAR06,{PERSON},8,1\n", name="mixed.csv")
+    # A day's new file into a month that holds figures: straight in, its totals added to the rollups.
+    import_text(tmp_path, HEADER + f"2024-03-07,VAR06,{PERSON},5,2\n2024-03-07,VAR01,{PERSON},0,0\n", name="day.csv")
     if parser == "python-parse":
         assert taken == []
     else:
-        assert taken == [
-            ("new.csv", 2),
-            ("again.csv", None),
+        assert taken == [  # again.csv's first day holds figures: staged, the shortcut not tried
+            ("new.csv", (2, False)),
             ("twice.csv", None),
             ("bad.csv", None),
             ("mixed.csv", None),
+            ("day.csv", (2, True)),
         ]
     assert regix_figures()[("2024-03-04", "VAR06", PERSON)] == (8, 1)
     assert regix_figures()[("2024-06-04", "VAR06", PERSON)] == (2, 0)
+    assert regix_figures()[("2024-03-07", "VAR06", PERSON)] == (5, 2)
+    march = RegixMonthlyUsage.objects.get(month="2024-03-01", municipality__code="VAR06", query_type__operation=PERSON)
+    assert (march.requests, march.errors, march.active_days, march.first_day, march.last_day) == (
+        8 + 1 + 5,
+        1 + 0 + 2,
+        3,
+        dt.date(2024, 3, 4),
+        dt.date(2024, 3, 7),
+    )
     assert_one_row_per_key_and_rollups_match()
 
 

@@ -32,8 +32,8 @@ def paths(monkeypatch):
     taken: dict[str, list] = {"fresh": [], "raw table": []}
     real_fresh, real_parse = ingest._insert_fresh, ingest._parse_by_postgres
 
-    def spy_fresh(cursor, reader, sql):
-        taken["fresh"].append(real_fresh(cursor, reader, sql))
+    def spy_fresh(cursor, reader, sql, rows):
+        taken["fresh"].append(real_fresh(cursor, reader, sql, rows))
         return taken["fresh"][-1]
 
     def spy_parse(cursor, reader):
@@ -108,7 +108,7 @@ def through_both_paths(tmp_path, monkeypatch, text: str, **options) -> tuple[dic
     first = everything()
     monkeypatch.setattr(ingest, "_parse_by_postgres", staging._parse_by_postgres)
     empty_usage()
-    monkeypatch.setattr(ingest, "_insert_fresh", lambda cursor, reader, sql: None)
+    monkeypatch.setattr(ingest, "_insert_fresh", lambda cursor, reader, sql, rows: None)
     import_text(tmp_path, text, name="general.csv", **options)
     return first, everything()
 
@@ -137,7 +137,7 @@ def test_a_clean_fresh_file_goes_once_into_the_daily_facts_with_the_general_path
         ]
     text = header + newline.join(lines) + newline
     fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, text, encoding=encoding)
-    assert paths["fresh"] == [len(lines)]
+    assert paths["fresh"] == [(len(lines), False)]
     assert paths["raw table"] == [], "the fresh path wrote the rows a second time"
     assert fresh_result == general_result
     assert fresh_result["batch"][1:4] == (len(lines), len(lines), 0)
@@ -159,7 +159,7 @@ def test_a_seos_file_takes_the_fresh_path_with_the_general_paths_result(tmp_path
         for index, code in enumerate(codes)
     )
     fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, text)
-    assert paths["fresh"] == [28 * len(codes)]
+    assert paths["fresh"] == [(28 * len(codes), False)]
     assert fresh_result == general_result
 
 
@@ -196,7 +196,7 @@ def test_an_implausible_count_deep_in_a_fresh_file_is_listed_as_on_the_general_p
         day, code, name, _requests, errors = lines[row].split(",")
         lines[row] = ",".join([day, code, name, f"{row}000000", errors])
     fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, HEADER + "\n".join(lines) + "\n")
-    assert paths["fresh"] == [len(lines)]
+    assert paths["fresh"] == [(len(lines), False)]
     assert fresh_result == general_result
     [warning] = fresh_result["batch"][4]
     assert "15002 (requests 15 000 000 000)" in warning, warning
@@ -223,7 +223,7 @@ def test_json_lines_in_their_plainest_form_take_the_fresh_path_with_the_general_
     lines = jsonl(regix_lines())
     assert lines[0].startswith('{"date": "2024-03-01", "municipality": ')
     fresh_result, general_result = through_both_paths(tmp_path, monkeypatch, "\n".join(lines) + "\n")
-    assert paths["fresh"] == [len(lines)]
+    assert paths["fresh"] == [(len(lines), False)]
     assert fresh_result == general_result
     assert fresh_result["batch"][1:4] == (len(lines), len(lines), 0)
 
@@ -293,8 +293,8 @@ def test_a_correction_is_staged_once_from_its_plain_rows_with_the_general_paths_
     staged: list[bool] = []
     real = ingest.stage_plain_rows
 
-    def spy(cursor, reader, sql):
-        staged.append(real(cursor, reader, sql))
+    def spy(cursor, reader, rows):
+        staged.append(real(cursor, reader, rows))
         return staged[-1]
 
     operation = regix_lines(days=1)[0].split(",")[2]
@@ -303,17 +303,17 @@ def test_a_correction_is_staged_once_from_its_plain_rows_with_the_general_paths_
     plain = after_correction(tmp_path, text)
     assert staged == [not bad]  # the first import went the fresh path's way (staging not asked)
     empty_usage()
-    monkeypatch.setattr(ingest, "stage_plain_rows", lambda cursor, reader, sql: False)
+    monkeypatch.setattr(ingest, "stage_plain_rows", lambda cursor, reader, rows: False)
     general = after_correction(tmp_path, text)
     assert plain == general
     assert plain["batch"][3] == (1 if bad else 0)
 
 
 def test_the_python_and_the_sql_spellings_of_a_date_are_the_same(tmp_path):
-    """Two homes of the valid date spellings, kept in step: the fresh and plain paths judge every
-    day in Python (`Spellings`), the general path after PostgreSQL's parse makes them in SQL
-    (`staging._DATES`); a file's dates must mean the same on either."""
-    from datetime import date
+    """Three homes of the valid date spellings, kept in step: the reader's rule (`_parse_date`), the
+    fresh and plain paths' spellings in Python (`Spellings`), and the general path's after
+    PostgreSQL's parse, made in SQL (`staging._DATES`); a file's dates must mean the same on each."""
+    from datetime import date, timedelta
 
     from django.db import connection
 
@@ -335,6 +335,14 @@ def test_the_python_and_the_sql_spellings_of_a_date_are_the_same(tmp_path):
             "OR bit <> 1::bigint << extract(day FROM day)::integer"
         )
         assert cursor.fetchone()[0] == 0  # the month and the day's bit as the totals want them
+    candidates = [
+        spelling
+        for offset in range(-3, (reader.today - EARLIEST_DATE).days + 4)
+        for day in [EARLIEST_DATE + timedelta(days=offset)]
+        for spelling in (f"{day:%Y-%m-%d}", f"{day:%d.%m.%Y}")
+    ]
+    judged = {raw: iso for raw in candidates if (iso := reader._date(raw)[0]) is not None}
     reader.close()
     assert len(python) > 12_000
+    assert python == judged  # as the reader's rule judges every candidate, the days around the range too
     assert sql == python

@@ -9,9 +9,9 @@ described in docs/ingestion.md.
    stored daily figures of exactly those keys whose figures changed; the monthly rollups of the
    touched (month, municipality[, query type]) groups and the observed adoption of the touched
    municipalities change by the differences (a rollup is recomputed from its facts only where a day
-   stopped being active); the batch gets its counts and status. A fresh, clean plain CSV, or JSON
-   Lines in their plainest form, is checked in Python and copied straight into the daily facts
-   (written once), its groups totalled from them.
+   stopped being active); the batch gets its counts and status. A clean plain CSV, or JSON Lines in
+   their plainest form, whose days hold nothing yet (a new export, a day's file) is checked in
+   Python and copied straight into the daily facts (written once), its groups totalled from them.
 3. A file that cannot be read fails the batch with the reason and changes no figure.
 
 Memory stays flat whatever the file's size: rows flow from the reader into COPY in chunks and the
@@ -50,7 +50,7 @@ from .batches import (
 
 # The steps below are looked up here, in this module, when an import runs: the tests spy on them as
 # `ingest._parse_by_postgres` and `ingest._insert_fresh`.
-from .fresh import _insert_fresh, new_rollups
+from .fresh import _insert_fresh, new_rollups, plain_rows
 from .plain import stage_plain_rows
 from .plausible import implausible_warning
 from .replace import _add_deltas, _refresh_adoption, _replace_from_stage, _span, _summarise_date_index
@@ -114,8 +114,9 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     [, query type]) group; 4. replace the daily figures of the file's keys; 5. write the rollups of the
     touched groups; 6. recompute the touched municipalities' adoption.
 
-    A plain CSV of new months without a bad or repeated row (the usual export) takes a shortcut
-    through steps 1-4: one COPY of its checked rows into the daily facts, then the group totals."""
+    A plain CSV of new days without a bad or repeated row (the usual export, a day's file) takes a
+    shortcut through steps 1-4: one COPY of its checked rows into the daily facts, then the group
+    totals, which are the new months' rollups or are added to the stored months' ones."""
     kind = reader.info.kind
     sql = REGIX_SQL if kind == Kind.REGIX else SEOS_SQL
     clock = _Clock()
@@ -135,13 +136,16 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
             keys, months_were_empty = _replace_from_stage(cursor, kind, sql)
             clock.lap("group totals and daily facts")
         else:
-            keys, months_were_empty = fresh, True
+            keys, months_were_empty = fresh[0], not fresh[1]
         if keys is None:
             return 0
         lost = False
         if months_were_empty:
             # The file's rows are all there is in those months: the group totals are the rollups.
             cursor.execute(sql["monthly_from_groups"] if fresh is None else new_rollups(sql))
+        elif fresh is not None:
+            # New days into months with figures: their totals added to the rollups.
+            cursor.execute(sql["add_groups"], _span(cursor))
         else:
             span = _span(cursor)
             lost = span is not None and _add_deltas(cursor, sql, span)
@@ -155,15 +159,17 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
     return max(keys, 0)
 
 
-def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """Every data row into the staging table; or, for a fresh clean plain CSV or JSON Lines in their
-    plainest form, its rows straight into the daily facts and their group totals (then returns how
-    many rows it inserted)."""
-    if reader.plain_lines():
-        fresh = _insert_fresh(cursor, reader, sql)
-        if fresh is not None:
-            return fresh
-        if stage_plain_rows(cursor, reader, sql):
+def _stage(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> tuple[int, bool] | None:
+    """Every data row into the staging table; or, for a clean plain CSV or JSON Lines in their
+    plainest form whose days hold nothing yet, its rows straight into the daily facts and their
+    group totals (then returns how many rows it inserted and whether their months held figures)."""
+    if reader.plain_lines() and (found := plain_rows(cursor, reader, sql)) is not None:
+        rows, day_stored = found
+        if not day_stored:
+            fresh = _insert_fresh(cursor, reader, sql, rows)
+            if fresh is not None:
+                return fresh
+        elif stage_plain_rows(cursor, reader, rows):
             return None
     if reader.raw_copy_options() is not None:
         if _parse_by_postgres(cursor, reader) and _stage_checked_rows(cursor, reader):

@@ -34,8 +34,9 @@ class NotPlain(Exception):
 
 @dataclass(frozen=True)
 class Spellings:
-    """Every valid spelling of a date (-> its ISO day), a municipality and an operation (-> its id),
-    judged once by the reader's own rules: the same candidates as the SQL lookups of the general path."""
+    """Every valid spelling of a date (-> its ISO day), a municipality and an operation (-> its id):
+    the same candidates as the SQL lookups of the general path. The municipalities and operations are
+    judged by the reader's own rules; the dates are spelled as that rule accepts them (`day_spellings`)."""
 
     dates: dict[str, str]
     iso_days: frozenset[str]
@@ -46,7 +47,7 @@ class Spellings:
     def judged_by(cls, reader: UsageFileReader) -> Spellings:
         """The candidates: every day from the earliest accepted one to today in both forms, every
         municipality code as stored and in lower case, every catalogued operation (~13,000 in all);
-        judged once per reader (the fresh path and the plain staging may both ask)."""
+        made once per reader (the fresh path and the plain staging may both ask)."""
         judged = _JUDGED.get(reader)
         if judged is None:
             judged = _JUDGED[reader] = cls._judge(reader)
@@ -54,18 +55,27 @@ class Spellings:
 
     @classmethod
     def _judge(cls, reader: UsageFileReader) -> Spellings:
-        days = [EARLIEST_DATE + dt.timedelta(days=offset) for offset in range((reader.today - EARLIEST_DATE).days + 1)]
-        spellings = [spelling for day in days for spelling in (f"{day:%Y-%m-%d}", f"{day:%d.%m.%Y}")]
-        dates = {raw: iso for raw in spellings if (iso := reader._date(raw)[0]) is not None}
+        iso_days = day_spellings(reader.today)
+        dates = dict(zip(iso_days, iso_days, strict=True))
+        dates.update(zip([f"{iso[8:]}.{iso[5:7]}.{iso[:4]}" for iso in iso_days], iso_days, strict=True))
         codes = {spelling for code in reader.lookups.municipality_ids for spelling in (code, code.lower())}
         return cls(
             dates=dates,
-            iso_days=frozenset(iso for raw, iso in dates.items() if raw == iso),
+            iso_days=frozenset(iso_days),
             municipalities={raw: pk for raw in codes if (pk := reader._municipality(raw)[0]) is not None},
             operations={
                 raw: pk for raw in reader.lookups.operation_ids if (pk := reader._operation(raw)[0]) is not None
             },
         )
+
+
+def day_spellings(today: dt.date) -> list[str]:
+    """Every day from the earliest accepted one to today, in ISO form. Each of them and its DD.MM.YYYY
+    spelling is a date the reader's rule (`_parse_date`) accepts as it is; spelled here rather than
+    judged one by one (12,000 calls to the rule cost 0.05 s, a seventh of a day's file's import).
+    A test keeps these spellings equal to the rule's judgement and to the SQL ones."""
+    first = EARLIEST_DATE.toordinal()
+    return [dt.date.fromordinal(day).isoformat() for day in range(first, today.toordinal() + 1)]
 
 
 # Each reader's spellings, while the reader lives.

@@ -6,6 +6,7 @@ the group totals are then added up from the stored rows (docs/ingestion.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,6 @@ from psycopg.copy import QueuedLibpqWriter
 from ..choices import Kind
 from ..reader import UsageFileReader
 from .columns import FreshRows, NotPlain, Spellings
-from .replace import _has_repeated_keys
 from .sql import _ACTIVE, GROUPS, _day_bit, _month, _month_after
 
 if TYPE_CHECKING:
@@ -50,35 +50,37 @@ class _BoundedWriter(QueuedLibpqWriter):
         self._queue = type(self._queue)(maxsize=QUEUED_PIECES)  # psycopg's Queue, its get() interruptible
 
 
-def _insert_fresh(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> int | None:
-    """The shortcut for the usual export: every row into the daily facts in ONE COPY, then the group
-    totals from them. Returns the rows inserted, or None (and nothing left behind) unless every row
-    is valid as it is, no key comes twice and the file's months held nothing before; then the general
-    path imports the file.
+def _insert_fresh(
+    cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str], rows: FreshRows
+) -> tuple[int, bool] | None:
+    """The shortcut for the usual export and for a day's new file: every row into the daily facts in
+    ONE COPY, then the group totals from them. Returns (rows inserted, whether the file's months held
+    figures before), or None (and nothing left behind) unless every row is valid as it is, no key
+    comes twice and the file's days held nothing before; then the general path imports the file.
 
-    Those months held nothing when they have no rollup row: every import writes the daily facts and
-    the rollups of their groups in the same transaction, so a month has rollups iff it has facts."""
-    found = plain_rows(cursor, reader, sql)
-    if found is None or found[1]:
-        return None  # a bad first row, or a re-import or a correction most likely: not worth trying
-    rows = found[0]
+    Those days held nothing when the facts on them are exactly the rows copied: the totals count
+    every stored row of the file's days (`n`). Months that held figures get the totals added to
+    their rollups (`add_groups`), new months get them as rollups."""
     table, columns, _query_type = FACTS[Kind(reader.info.kind)]
     try:
         with transaction.atomic():
             _plan_for_bounded_totals(cursor)
             copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
             span = _total_groups(cursor, reader, rows.days)
-            if _has_repeated_keys(cursor):
-                raise _NotFresh("a key comes twice")
+            cursor.execute(f"SELECT sum(n), coalesce(bool_or(n > days), false) FROM {GROUPS}")
+            stored, repeated = cursor.fetchone()
+            if repeated:
+                raise _NotFresh("a key comes twice, or the file's days held figures")
+            if stored != rows.rows:
+                raise _NotFresh("the file's days already hold figures")
             cursor.execute(sql["any_rollup"], span)
-            if cursor.fetchone() is not None:
-                raise _NotFresh("the file's months already hold figures")
+            months_held = cursor.fetchone()[0] is not None
     except (_NotFresh, NotPlain, DatabaseError, psycopg.Error) as error:
         logger.info("%s is imported through the staging table (%r)", reader.path.name, error)
         forget_implausible(reader)
         return None
     reader.info.rows_read = rows.rows
-    return rows.rows
+    return rows.rows, months_held
 
 
 def new_rollups(sql: dict[str, str]) -> str:
@@ -99,15 +101,15 @@ def _plan_for_bounded_totals(cursor: CursorWrapper) -> None:
 
 
 def plain_rows(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> tuple[FreshRows, bool] | None:
-    """The file's rows as Python checks them column by column, and whether the month of the first row
-    already holds figures (a one-row look: a re-import or a correction then skips the fresh path
-    and is staged, `plain.py`); None when even the first row is not plainly valid."""
+    """The file's rows as Python checks them column by column, and whether the first row's day
+    already holds figures (a one-day look through the date index: a re-import or a correction then
+    skips the fresh path and is staged, `plain.py`); None when even the first row is not plainly valid."""
     rows = FreshRows(reader, Spellings.judged_by(reader))
     first = rows.first_day()
     if first is None:
         return None
-    month = first[:8] + "01"
-    cursor.execute(sql["any_rollup"], {"lo": month, "hi": _month_after(month)})
+    after = (dt.date.fromisoformat(first) + dt.timedelta(days=1)).isoformat()
+    cursor.execute(sql["any_stored"], {"lo": first, "hi": after})
     return rows, cursor.fetchone() is not None
 
 
@@ -125,9 +127,11 @@ def forget_implausible(reader: UsageFileReader) -> None:
 
 
 def _total_groups(cursor: CursorWrapper, reader: UsageFileReader, days: set[str]) -> dict[str, str]:
-    """Total the stored rows of the file's months per (month, municipality, query type), as the
+    """Total the stored rows of the file's days per (month, municipality, query type), as the
     general path totals its staged rows; the month and the day's bit come from a table of the days
-    seen (date arithmetic per row cost twice the aggregate). Returns the months' date span."""
+    seen (date arithmetic per row cost twice the aggregate). Only the file's days are read (through
+    the date index): a day's file into a month of stored days reads that day. Returns the months'
+    date span."""
     kind = Kind(reader.info.kind)
     table, columns, query_type = FACTS[kind]
     a, b = columns.split(", ")[-2:]
@@ -147,7 +151,7 @@ def _total_groups(cursor: CursorWrapper, reader: UsageFileReader, days: set[str]
         f"min(CASE WHEN {active} THEN f.d END), max(CASE WHEN {active} THEN f.d END), count(*), "
         "bit_count(bit_or(s.bit)::bit(64)), max(f.a), max(f.b) "
         f"FROM (SELECT date AS d, municipality_id AS m, {query_type} AS q, {a} AS a, {b} AS b FROM {table} "
-        f"WHERE date >= %(lo)s AND date < %(hi)s) f JOIN {DAYS} s ON s.day = f.d GROUP BY s.month, f.m, f.q",
-        span,
+        f"WHERE date >= %(first)s AND date <= %(last)s) f JOIN {DAYS} s ON s.day = f.d GROUP BY s.month, f.m, f.q",
+        {"first": min(days), "last": max(days)},
     )
     return span

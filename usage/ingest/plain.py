@@ -1,4 +1,4 @@
-"""Plain files into months that already hold figures (a day's file, a correction, a re-import): the
+"""Plain files into days that already hold figures (a correction, a re-import): the
 rows checked in Python column by column as the fresh path checks them (`columns.FreshRows`) and
 COPYed into the staging table, instead of COPYing the raw text, checking it in SQL and moving the
 valid rows to the staging table (three writes of every row). The general path then goes on from the
@@ -14,8 +14,8 @@ from django.db import DatabaseError, transaction
 
 from ..choices import Kind
 from ..reader import UsageFileReader
-from .columns import NotPlain
-from .fresh import copy_rows, forget_implausible, plain_rows
+from .columns import FreshRows, NotPlain
+from .fresh import copy_rows, forget_implausible
 from .sql import STAGE
 
 if TYPE_CHECKING:
@@ -27,15 +27,10 @@ logger = logging.getLogger(__name__)
 STAGED = {Kind.REGIX: "d, m, q, a, b", Kind.SEOS: "d, m, a, b"}
 
 
-def stage_plain_rows(cursor: CursorWrapper, reader: UsageFileReader, sql: dict[str, str]) -> bool:
-    """Stage every row of a plain file whose first month holds figures; False (and nothing left
-    behind) for any other file, or as soon as a row is not plainly valid or the staging table's
-    check refuses one (errors above requests): the row-by-row rules then read the file and say what
-    is wrong where."""
-    found = plain_rows(cursor, reader, sql)
-    if found is None or not found[1]:
-        return False  # a new month goes the fresh path's way, or the file's first row is not plain
-    rows = found[0]
+def stage_plain_rows(cursor: CursorWrapper, reader: UsageFileReader, rows: FreshRows) -> bool:
+    """Stage every row of a plain file whose first day holds figures; False (and nothing left behind)
+    as soon as a row is not plainly valid or the staging table's check refuses one (errors above
+    requests): the row-by-row rules then read the file and say what is wrong where."""
     try:
         with transaction.atomic():
             copy_rows(cursor, f"COPY {STAGE} ({STAGED[Kind(reader.info.kind)]}) FROM STDIN", rows)

@@ -65,7 +65,9 @@ REGIX_SQL = {
     "insert": "INSERT INTO usage_regixdailyusage (date, municipality_id, query_type_id, requests, errors) ",
     "rows": f"SELECT d, m, q, a, b FROM {STAGE} WHERE reason IS NULL",
     "fresh_rows": "SELECT d, m, q, a, b FROM v",
-    "any_rollup": "SELECT 1 FROM usage_regixmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s LIMIT 1",
+    # min(), not SELECT 1 ... LIMIT 1: the planner then reads the month index from the span's start; with
+    # LIMIT 1 it scanned the table from its first page to the span's first row (5 ms at ten years).
+    "any_rollup": "SELECT min(month) FROM usage_regixmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s",
     # Within one file the rows of a key are added up.
     "sum": f"SELECT d, m, q, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m, q",
@@ -96,7 +98,7 @@ SEOS_SQL = {
     "insert": "INSERT INTO usage_seosdailyusage (date, municipality_id, sent, received) ",
     "rows": f"SELECT d, m, a, b FROM {STAGE} WHERE reason IS NULL",
     "fresh_rows": "SELECT d, m, a, b FROM v",
-    "any_rollup": "SELECT 1 FROM usage_seosmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s LIMIT 1",
+    "any_rollup": "SELECT min(month) FROM usage_seosmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s",
     "sum": f"SELECT d, m, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m",
     "monthly_from_groups": "INSERT INTO usage_seosmonthlyusage "
@@ -127,9 +129,6 @@ def _changes_sql(kind: Kind, daily: str, monthly: str, counts: tuple[str, str]) 
     by_q = kind == Kind.REGIX
     key = "k.m = f.municipality_id" + (" AND k.q = f.query_type_id" if by_q else "")
     q, kq = (", q", ", k.q") if by_q else ("", "")
-    rollup_key = "t.month = g.month AND t.municipality_id = g.m" + (" AND t.query_type_id = g.q" if by_q else "")
-    updated_key = "t.month = g.month AND t.m = g.m" + (" AND t.q = g.q" if by_q else "")
-    in_span = "t.month >= %(lo)s AND t.month < %(hi)s"
     active, was_active = _ACTIVE[kind], _WAS_ACTIVE[kind]
     return {
         "changes": f"CREATE TEMPORARY TABLE {KEYS} AS SELECT k.d, k.m{kq}, k.a, k.b, "
@@ -138,23 +137,49 @@ def _changes_sql(kind: Kind, daily: str, monthly: str, counts: tuple[str, str]) 
         "delete_changed": f"DELETE FROM {daily} f USING {KEYS} k WHERE k.old_a IS NOT NULL AND f.date = k.d "
         f"AND {key} AND f.date >= %(first)s AND f.date <= %(last)s",
         "insert_changed": f"SELECT d, m{q}, a, b FROM {KEYS}",
-        # One statement: the deltas per rollup, added to the rollups there are, the others inserted.
-        # A rollup not there yet has no facts before this import: its deltas are its figures.
-        "add_deltas": f"WITH g AS (SELECT {_month('d')} AS month, m{q}, "
-        "sum(a - coalesce(old_a, 0)) AS da, sum(b - coalesce(old_b, 0)) AS db, "
-        f"sum(({active})::integer - ({was_active})::integer) AS dactive, "
-        f"min(CASE WHEN {active} THEN d END) AS first_day, max(CASE WHEN {active} THEN d END) AS last_day "
-        f"FROM {KEYS} GROUP BY 1, m{q}), "
-        f"updated AS (UPDATE {monthly} t SET {a} = t.{a} + g.da, {b} = t.{b} + g.db, "
-        "active_days = t.active_days + g.dactive, first_day = least(t.first_day, g.first_day), "
-        f"last_day = greatest(t.last_day, g.last_day) FROM g WHERE {rollup_key} AND {in_span} "
-        f"RETURNING t.month, t.municipality_id AS m{', t.query_type_id AS q' if by_q else ''}) "
-        f"INSERT INTO {monthly} (month, municipality_id{', query_type_id' if by_q else ''}, {a}, {b}, "
-        f"active_days, first_day, last_day) SELECT month, m{q}, da, db, dactive, first_day, last_day FROM g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM updated t WHERE {updated_key})",
+        # The deltas per rollup of the changed keys, added to the rollups (see `_add_to_rollups`).
+        "add_deltas": _add_to_rollups(
+            kind,
+            monthly,
+            counts,
+            f"SELECT {_month('d')} AS month, m{q}, sum(a - coalesce(old_a, 0)) AS da, "
+            f"sum(b - coalesce(old_b, 0)) AS db, sum(({active})::integer - ({was_active})::integer) AS dactive, "
+            f"min(CASE WHEN {active} THEN d END) AS first_day, max(CASE WHEN {active} THEN d END) AS last_day "
+            f"FROM {KEYS} GROUP BY 1, m{q}",
+        ),
+        # A file of new days into months that hold figures: its group totals are the deltas, every
+        # day of them new (fresh.py).
+        "add_groups": _add_to_rollups(
+            kind,
+            monthly,
+            counts,
+            f"SELECT month, m{q}, a AS da, b AS db, active AS dactive, first_day, last_day FROM {GROUPS}",
+        ),
         # The rollups where a day stopped being active.
         "lost": f"(SELECT DISTINCT {_month('d')} AS month, m{q} FROM {KEYS} WHERE {was_active} AND NOT {active})",
     }
+
+
+def _add_to_rollups(kind: Kind, monthly: str, counts: tuple[str, str], deltas: str) -> str:
+    """One statement: `deltas` (month, m[, q], da, db, dactive, first_day, last_day per rollup) added
+    to the rollups there are, the others inserted. A rollup not there yet has no facts before this
+    import: its deltas are its figures. A day that becomes active can only widen first/last day."""
+    a, b = counts
+    by_q = kind == Kind.REGIX
+    q = ", q" if by_q else ""
+    rollup_key = "t.month = g.month AND t.municipality_id = g.m" + (" AND t.query_type_id = g.q" if by_q else "")
+    updated_key = "t.month = g.month AND t.m = g.m" + (" AND t.q = g.q" if by_q else "")
+    return (
+        f"WITH g AS ({deltas}), "
+        f"updated AS (UPDATE {monthly} t SET {a} = t.{a} + g.da, {b} = t.{b} + g.db, "
+        "active_days = t.active_days + g.dactive, first_day = least(t.first_day, g.first_day), "
+        f"last_day = greatest(t.last_day, g.last_day) FROM g WHERE {rollup_key} "
+        "AND t.month >= %(lo)s AND t.month < %(hi)s "
+        f"RETURNING t.month, t.municipality_id AS m{', t.query_type_id AS q' if by_q else ''}) "
+        f"INSERT INTO {monthly} (month, municipality_id{', query_type_id' if by_q else ''}, {a}, {b}, "
+        f"active_days, first_day, last_day) SELECT month, m{q}, da, db, dactive, first_day, last_day FROM g "
+        f"WHERE NOT EXISTS (SELECT 1 FROM updated t WHERE {updated_key})"
+    )
 
 
 REGIX_SQL |= _changes_sql(Kind.REGIX, "usage_regixdailyusage", "usage_regixmonthlyusage", ("requests", "errors"))
