@@ -133,7 +133,7 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
                     [batch.pk],
                 )
             clock.lap("rejected rows")
-            keys, months_were_empty = _replace_from_stage(cursor, kind, sql)
+            keys, months_were_empty = _replace_from_stage(cursor, kind, sql, reader.info.days)
             clock.lap("group totals and daily facts")
         else:
             keys, months_were_empty = fresh[0], not fresh[1]

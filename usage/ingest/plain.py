@@ -39,4 +39,5 @@ def stage_plain_rows(cursor: CursorWrapper, reader: UsageFileReader, rows: Fresh
         forget_implausible(reader)
         return False
     reader.info.rows_read = rows.rows
+    reader.info.days = (min(rows.days), max(rows.days)) if rows.days else None
     return True

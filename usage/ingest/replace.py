@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..choices import Kind
 from ..partitions import summarise_sql
-from .sql import _ACTIVE, DATE_INDEXES, GROUPS, KEYS, STAGE, _distinct_days, _month, _month_after
+from .sql import _ACTIVE, DATE_INDEXES, GROUPS, STAGE, _distinct_days, _month, _month_after
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
@@ -44,10 +44,10 @@ def _has_repeated_keys(cursor: CursorWrapper) -> bool:
 
 
 def _replace_daily(
-    cursor: CursorWrapper, sql: dict[str, str], span: dict[str, str], duplicates: bool
+    cursor: CursorWrapper, sql: dict[str, str], span: dict[str, str], duplicates: bool, days: tuple[str, str] | None
 ) -> tuple[int, bool]:
     """Replace the stored figures of the file's keys; returns (keys written, whether those months held
-    nothing before).
+    nothing before). `days`: the first and last day of the accepted rows, when the reader knows them.
 
     Nothing stored in the file's months (the usual new export): one plain INSERT into the heap. Else
     only the keys that are new or whose figures differ are written (`changes` in sql.py), and they
@@ -59,14 +59,15 @@ def _replace_daily(
         return cursor.rowcount, True
     # The stored rows of the file's days only: through the date index, a day's file reads one day,
     # not its month. Added up only when a key came twice: a million-group aggregate is not free.
-    cursor.execute(f"SELECT min(d), max(d) FROM {STAGE} WHERE reason IS NULL")
-    first_day, last_day = cursor.fetchone()
-    span = {**span, "first": str(first_day), "last": str(last_day)}
+    if days is None:
+        cursor.execute(f"SELECT min(d), max(d) FROM {STAGE} WHERE reason IS NULL")
+        days = cursor.fetchone()
+    span = {**span, "first": str(days[0]), "last": str(days[1])}
     cursor.execute(sql["changes"].format(source=sql["sum"] if duplicates else sql["rows"]), span)
     changed = cursor.rowcount
-    cursor.execute(f"SELECT 1 FROM {KEYS} WHERE old_a IS NOT NULL LIMIT 1")
-    if cursor.fetchone() is not None:  # a day's new file replaces nothing
-        cursor.execute(sql["delete_changed"], span)
+    cursor.execute(sql["replaced_parts"])
+    for part, name in cursor.fetchall():  # none for new keys only
+        cursor.execute(sql["delete_changed"].format(part=name), [part])
     if changed:
         cursor.execute(sql["insert"] + sql["insert_changed"])
     return changed, False
@@ -88,14 +89,16 @@ def _add_deltas(cursor: CursorWrapper, sql: dict[str, str], span: dict[str, str]
     return True
 
 
-def _replace_from_stage(cursor: CursorWrapper, kind: str, sql: dict[str, str]) -> tuple[int | None, bool]:
+def _replace_from_stage(
+    cursor: CursorWrapper, kind: str, sql: dict[str, str], days: tuple[str, str] | None
+) -> tuple[int | None, bool]:
     """Steps 3 and 4 from the staged rows: (keys written or None when no row was accepted, whether
     the file's months held nothing before)."""
     _total_groups(cursor, kind)
     span = _span(cursor)
     if span is None:
         return None, False
-    return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor))
+    return _replace_daily(cursor, sql, span, _has_repeated_keys(cursor), days)
 
 
 def _refresh_adoption(cursor: CursorWrapper, kind: str, lost: str | None = None) -> None:

@@ -131,11 +131,16 @@ def _changes_sql(kind: Kind, daily: str, monthly: str, counts: tuple[str, str]) 
     q, kq = (", q", ", k.q") if by_q else ("", "")
     active, was_active = _ACTIVE[kind], _WAS_ACTIVE[kind]
     return {
+        # With the stored row's place (its partition and ctid), so that replacing it is a direct
+        # delete, not a second join of the changed keys to the stored rows (0.5 s of a correction).
         "changes": f"CREATE TEMPORARY TABLE {KEYS} AS SELECT k.d, k.m{kq}, k.a, k.b, "
-        f"f.{a} AS old_a, f.{b} AS old_b FROM ({{source}}) k LEFT JOIN {daily} f ON f.date = k.d AND {key} "
-        f"AND f.date >= %(first)s AND f.date <= %(last)s WHERE f.date IS NULL OR f.{a} <> k.a OR f.{b} <> k.b",
-        "delete_changed": f"DELETE FROM {daily} f USING {KEYS} k WHERE k.old_a IS NOT NULL AND f.date = k.d "
-        f"AND {key} AND f.date >= %(first)s AND f.date <= %(last)s",
+        f"f.{a} AS old_a, f.{b} AS old_b, f.tableoid AS part, f.ctid AS place FROM ({{source}}) k "
+        f"LEFT JOIN {daily} f ON f.date = k.d AND {key} AND f.date >= %(first)s AND f.date <= %(last)s "
+        f"WHERE f.date IS NULL OR f.{a} <> k.a OR f.{b} <> k.b",
+        "replaced_parts": f"SELECT DISTINCT part, part::regclass::text FROM {KEYS} WHERE old_a IS NOT NULL",
+        # Per partition (`{part}`): its replaced rows by their places, a TID scan. The import holds the
+        # kind's lock from the look to the delete, so no other writer moves or removes them.
+        "delete_changed": f"DELETE FROM {{part}} WHERE ctid = ANY(ARRAY(SELECT place FROM {KEYS} WHERE part = %s))",
         "insert_changed": f"SELECT d, m{q}, a, b FROM {KEYS}",
         # The deltas per rollup of the changed keys, added to the rollups (see `_add_to_rollups`).
         "add_deltas": _add_to_rollups(

@@ -89,6 +89,8 @@ class FileInfo:
     implausible: list[tuple[int, str, int]] = field(default_factory=list)
     implausible_count: int = 0
     parsed_by_postgres: bool = False  # the rows were read by COPY into a raw table, not by this reader
+    # The first and last day (ISO) of the accepted rows, when a pass that read them all noted them.
+    days: tuple[str, str] | None = None
 
     @property
     def rows_accepted(self) -> int:
