@@ -39,19 +39,33 @@ def regix_figures() -> dict[tuple[str, str, str], tuple[int, int]]:
     }
 
 
-def regix_rollups_from_facts() -> dict[tuple, tuple]:
-    """The monthly rollups as they must be: recomputed here from the daily facts, the slow way."""
+def rollups_from(facts) -> dict[tuple, tuple]:
+    """Rollups recomputed the slow way from (key, count a, count b, active, day) per daily fact:
+    sums, active days, first and last active day."""
     expected: dict[tuple, list] = {}
-    for row in RegixDailyUsage.objects.all():
-        key = (row.date.replace(day=1), row.municipality_id, row.query_type_id)
+    for key, a, b, active, day in facts:
         totals = expected.setdefault(key, [0, 0, 0, None, None])
-        totals[0] += row.requests
-        totals[1] += row.errors
-        if row.requests > 0:
+        totals[0] += a
+        totals[1] += b
+        if active:
             totals[2] += 1
-            totals[3] = min(filter(None, [totals[3], row.date]))
-            totals[4] = max(filter(None, [totals[4], row.date]))
+            totals[3] = min(filter(None, [totals[3], day]))
+            totals[4] = max(filter(None, [totals[4], day]))
     return {key: tuple(value) for key, value in expected.items()}
+
+
+def regix_rollups_from_facts() -> dict[tuple, tuple]:
+    """The monthly rollups as they must be: recomputed here from the daily facts."""
+    return rollups_from(
+        (
+            (row.date.replace(day=1), row.municipality_id, row.query_type_id),
+            row.requests,
+            row.errors,
+            row.requests > 0,
+            row.date,
+        )
+        for row in RegixDailyUsage.objects.all()
+    )
 
 
 def regix_rollups() -> dict[tuple, tuple]:
@@ -68,16 +82,10 @@ def regix_rollups() -> dict[tuple, tuple]:
 
 
 def seos_rollups_from_facts() -> dict[tuple, tuple]:
-    expected: dict[tuple, list] = {}
-    for row in SeosDailyUsage.objects.all():
-        totals = expected.setdefault((row.date.replace(day=1), row.municipality_id), [0, 0, 0, None, None])
-        totals[0] += row.sent
-        totals[1] += row.received
-        if row.sent + row.received > 0:
-            totals[2] += 1
-            totals[3] = min(filter(None, [totals[3], row.date]))
-            totals[4] = max(filter(None, [totals[4], row.date]))
-    return {key: tuple(value) for key, value in expected.items()}
+    return rollups_from(
+        ((row.date.replace(day=1), row.municipality_id), row.sent, row.received, row.sent + row.received > 0, row.date)
+        for row in SeosDailyUsage.objects.all()
+    )
 
 
 def seos_rollups() -> dict[tuple, tuple]:

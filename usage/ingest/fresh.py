@@ -17,7 +17,7 @@ from psycopg.copy import QueuedLibpqWriter
 from ..choices import Kind
 from ..reader import UsageFileReader
 from .columns import FreshRows, NotPlain, Spellings
-from .sql import _ACTIVE, GROUPS, _day_bit, _month, _month_after
+from .sql import _ACTIVE, GROUPS, REPEATED_KEY, _day_bit, _month, _month_after
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
@@ -67,7 +67,7 @@ def _insert_fresh(
             _plan_for_bounded_totals(cursor)
             copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
             span = _total_groups(cursor, reader, rows.days)
-            cursor.execute(f"SELECT sum(n), coalesce(bool_or(n > days), false) FROM {GROUPS}")
+            cursor.execute(f"SELECT sum(n), coalesce(bool_or({REPEATED_KEY}), false) FROM {GROUPS}")
             stored, repeated = cursor.fetchone()
             if repeated:
                 raise _NotFresh("a key comes twice, or the file's days held figures")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..choices import Kind
 from ..partitions import summarise_sql
-from .sql import _ACTIVE, DATE_INDEXES, GROUPS, STAGE, _distinct_days, _month, _month_after
+from .sql import _ACTIVE, DATE_INDEXES, GROUPS, REPEATED_KEY, STAGE, _distinct_days, _month, _month_after
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
@@ -39,7 +39,7 @@ def _span(cursor: CursorWrapper) -> dict[str, str] | None:
 
 def _has_repeated_keys(cursor: CursorWrapper) -> bool:
     """Whether two accepted rows share a key: some group has more rows than distinct days."""
-    cursor.execute(f"SELECT 1 FROM {GROUPS} WHERE n > days LIMIT 1")
+    cursor.execute(f"SELECT 1 FROM {GROUPS} WHERE {REPEATED_KEY} LIMIT 1")
     return cursor.fetchone() is not None
 
 

@@ -18,6 +18,9 @@ LOOKUPS = {
     "operation": ("usage_stage_operations", "raw text PRIMARY KEY, id integer"),
 }
 COUNT_COLUMNS = {Kind.REGIX: ("requests", "errors"), Kind.SEOS: ("sent", "received")}
+# A group of the totals with more rows than distinct days: a key came twice (or, on the fresh path,
+# one of the file's days held rows before it).
+REPEATED_KEY = "n > days"
 # Looked up by a batch's kind, a plain string.
 _ACTIVE: dict[str, str] = {Kind.REGIX: "a > 0", Kind.SEOS: "a + b > 0"}
 _WAS_ACTIVE: dict[str, str] = {
@@ -64,7 +67,6 @@ REGIX_SQL = {
     "any_stored": "SELECT 1 FROM usage_regixdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
     "insert": "INSERT INTO usage_regixdailyusage (date, municipality_id, query_type_id, requests, errors) ",
     "rows": f"SELECT d, m, q, a, b FROM {STAGE} WHERE reason IS NULL",
-    "fresh_rows": "SELECT d, m, q, a, b FROM v",
     # min(), not SELECT 1 ... LIMIT 1: the planner then reads the month index from the span's start; with
     # LIMIT 1 it scanned the table from its first page to the span's first row (5 ms at ten years).
     "any_rollup": "SELECT min(month) FROM usage_regixmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s",
@@ -97,7 +99,6 @@ SEOS_SQL = {
     "any_stored": "SELECT 1 FROM usage_seosdailyusage WHERE date >= %(lo)s AND date < %(hi)s LIMIT 1",
     "insert": "INSERT INTO usage_seosdailyusage (date, municipality_id, sent, received) ",
     "rows": f"SELECT d, m, a, b FROM {STAGE} WHERE reason IS NULL",
-    "fresh_rows": "SELECT d, m, a, b FROM v",
     "any_rollup": "SELECT min(month) FROM usage_seosmonthlyusage WHERE month >= %(lo)s AND month < %(hi)s",
     "sum": f"SELECT d, m, CAST(sum(a) AS bigint) AS a, CAST(sum(b) AS bigint) AS b FROM {STAGE} "
     "WHERE reason IS NULL GROUP BY d, m",
