@@ -1,4 +1,5 @@
-"""What changes the dashboards' data schedules a warming of their cache, once committed.
+"""What changes the dashboards' data schedules a warming of their cache, once committed; an import
+also brings the trend's kept points up to date in its transaction.
 
 Listening here keeps the imports flowing one way: the usage and adoption apps know nothing of the
 dashboards. An import is a Celery task (its success is the signal); a declaration, confirmation or
@@ -15,8 +16,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from adoption.models import AdoptionChange
+from usage.models import ImportBatch
+from usage.signals import rollups_written
 
-from . import tasks
+from . import tasks, trendpoints
 
 IMPORT_TASK = "usage.tasks.ingest_batch"
 
@@ -31,3 +34,10 @@ def warm_after_change(sender: type[AdoptionChange], created: bool, **kwargs: Any
 def warm_after_import(sender: object = None, result: object = None, **kwargs: Any) -> None:
     if getattr(sender, "name", None) == IMPORT_TASK and result is not None:
         tasks.schedule()
+
+
+@receiver(rollups_written, sender=ImportBatch, dispatch_uid="dashboards-trend-points-after-import")
+def keep_trend_points(sender: type[ImportBatch], kind: str, **kwargs: Any) -> None:
+    """The trend's past points the import's rollup changes deleted (or never kept), counted again in
+    its transaction: an uncached trends page then counts only the running month."""
+    trendpoints.keep_missing(kind)

@@ -38,6 +38,10 @@ def add_months(month: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_end(month: date) -> date:
+    return add_months(month, 1) - timedelta(days=1)
+
+
 def window_days() -> int:
     days: int = settings.DASHBOARD_OBSERVED_WINDOW_DAYS  # an int: checks.py says so at start-up
     return days

@@ -4,12 +4,11 @@ municipalities whose declared stage and observed use disagree. Typed functions, 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db import connections, router
 from django.db.models import Max, Sum
 
 from adoption.choices import ChangeKind, ServiceCode
@@ -17,9 +16,10 @@ from adoption.models import AdoptionChange
 from catalog.models import QueryType, Register
 from usage.models import ObservedAdoption, RegixMonthlyUsage, SeosMonthlyUsage
 
+from . import trendpoints
 from .forms import EARLIEST_AS_OF
 from .queries import MunicipalityRow, municipality_table
-from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_start, window_days
+from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_end, month_start
 
 
 def month_points(as_of: date, start: date = EARLIEST_AS_OF) -> tuple[list[date], list[date]]:
@@ -29,7 +29,7 @@ def month_points(as_of: date, start: date = EARLIEST_AS_OF) -> tuple[list[date],
     month = month_start(start)
     while month <= as_of:
         months.append(month)
-        days.append(min(add_months(month, 1) - timedelta(days=1), as_of))
+        days.append(min(month_end(month), as_of))
         month = add_months(month, 1)
     return months, days
 
@@ -89,64 +89,10 @@ def adoption_trend(as_of: date) -> AdoptionTrend:
 
 
 def _observed_by_month(code: str, as_of: date) -> list[int]:
-    """How many municipalities used the service in the window ending on each of `month_points(as_of)`.
-
-    An active month (first and last active day, over all its query types) meets the window ending
-    on day p exactly when first <= p <= last + (window - 1): a window of 31 days or more is longer
-    than any month, so one of the two days falls inside it. Each active month is thus a run of
-    month-end days [lo, hi); one query, ordered by municipality, lets the runs of one municipality
-    be merged as they come and each merged run be counted once (+1 at its start, −1 after its end),
-    instead of collecting a set of municipalities per day. The bisections are cached per date:
-    first and last days repeat (month ends, mostly). The rows come through a plain cursor: tens of
-    thousands of tuples, which the ORM's iteration would double. (Merging the runs in SQL with window
-    functions was measured slower: the sort costs more than this loop.)
-    """
-    _, days = month_points(as_of)
-    span = timedelta(days=window_days() - 1)
-    ends = [day - span for day in days]  # last + span <= day  <=>  last <= day - span
-    starts: dict[date, int] = {}
-    stops: dict[date, int] = {}
-    changes = [0] * (len(days) + 1)
-    rollup = USAGE_ROLLUPS[code]
-    table = rollup._meta.db_table
-    if any(field.name == "query_type" for field in rollup._meta.fields):  # RegiX: a row per query type
-        sql = (
-            f"SELECT municipality_id, min(first_day) AS f, max(last_day) FROM {table} "  # noqa: S608 - the model's table
-            "WHERE first_day IS NOT NULL AND first_day <= %s "
-            "GROUP BY municipality_id, month ORDER BY municipality_id, month"
-        )
-    else:  # one row per municipality and month already (SEOS); an active month has both days
-        sql = (
-            f"SELECT municipality_id, first_day, last_day FROM {table} "  # noqa: S608 - the model's table
-            "WHERE first_day IS NOT NULL AND first_day <= %s ORDER BY municipality_id, month"
-        )
-    with connections[router.db_for_read(rollup)].cursor() as cursor:
-        cursor.execute(sql, [days[-1]])
-        rows: list[tuple[int, date, date]] = cursor.fetchall()
-    current, run_lo, run_hi = None, 0, 0
-    for municipality_id, first, last in rows:
-        lo = starts.get(first)
-        if lo is None:
-            lo = starts[first] = bisect_left(days, first)
-        hi = stops.get(last)
-        if hi is None:
-            hi = stops[last] = bisect_right(ends, last)
-        if municipality_id == current and lo <= run_hi:
-            if hi > run_hi:
-                run_hi = hi
-            continue
-        if current is not None and run_lo < run_hi:
-            changes[run_lo] += 1
-            changes[run_hi] -= 1
-        current, run_lo, run_hi = municipality_id, lo, hi
-    if current is not None and run_lo < run_hi:
-        changes[run_lo] += 1
-        changes[run_hi] -= 1
-    counts, running = [], 0
-    for change in changes[:-1]:
-        running += change
-        counts.append(running)
-    return counts
+    """How many municipalities used the service in the window ending on each of `month_points(as_of)`:
+    the past month-ends kept, the running month counted (see trendpoints.py)."""
+    months, days = month_points(as_of)
+    return trendpoints.observed(code, months, days)
 
 
 @dataclass(frozen=True)

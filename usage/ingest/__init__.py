@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from ..choices import Kind, Status
 from ..models import ImportBatch
 from ..reader import MAX_COUNT, Limits, Lookups, UnreadableFile, UsageFileReader
+from ..signals import rollups_written
 from .batches import (
     BatchTakenOver,
     IngestResult,
@@ -152,6 +153,8 @@ def _apply(batch: ImportBatch, reader: UsageFileReader) -> int:
         clock.lap("monthly rollups")
         _refresh_adoption(cursor, kind, sql["lost"] if lost else None)
         clock.lap("observed adoption")
+        rollups_written.send(sender=ImportBatch, kind=kind)
+        clock.lap("figures kept from the rollups")
         _summarise_date_index(cursor, kind)
         if (warning := implausible_warning(cursor, reader)) is not None:
             reader.info.warnings.append(warning)

@@ -1,0 +1,34 @@
+"""Figures the dashboards keep in the database: the trend's past points (see trendpoints.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from adoption.choices import ServiceCode
+
+
+class ObservedTrendPoint(models.Model):
+    """How many municipalities used a service in the observed window ending on a past month's last day.
+
+    A past point moves only when the rollups of its window change, so it is kept rather than computed
+    again for every uncached trends page: the import computes the missing points in its own transaction
+    (trendpoints.keep_missing), and triggers on the monthly rollups delete the points a change to them
+    may move, whoever writes them (migration 0001). Keyed by the window's length: another setting
+    simply finds no points and computes them.
+    """
+
+    service = models.CharField(_("service"), max_length=30, choices=ServiceCode.choices)
+    window_days = models.PositiveSmallIntegerField(_("observed window (days)"))
+    month = models.DateField(_("month"), help_text=_("The point is measured on this month's last day."))
+    municipalities = models.PositiveIntegerField(_("municipalities observed"))
+
+    class Meta:
+        verbose_name = _("observed trend point")
+        verbose_name_plural = _("observed trend points")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "window_days", "month"], name="dashboards_trend_point_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.month:%Y-%m} ({self.window_days} d): {self.municipalities}"
