@@ -1,4 +1,5 @@
-"""Figures the dashboards keep in the database: the trend's past points (see trendpoints.py)."""
+"""Figures the dashboards keep in the database for the trends page: the observed trend's past points
+(trendpoints.py) and the past months' national volumes (volumes.py)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,24 @@ class ObservedTrendPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.month:%Y-%m} ({self.window_days} d): {self.municipalities}"
+
+
+class MonthlyVolume(models.Model):
+    """A past month's national totals of a service: RegiX queries per query type (keys are the query
+    types' ids), SEOS documents sent and received.
+
+    Kept for the trends page as the trend's points are (see volumes.py): counted by the import for
+    the months missing, deleted by the rollups' triggers for the months a write to them touches.
+    """
+
+    service = models.CharField(_("service"), max_length=30, choices=ServiceCode.choices)
+    month = models.DateField(_("month"))
+    totals = models.JSONField(_("totals"), default=dict)
+
+    class Meta:
+        verbose_name = _("monthly national volume")
+        verbose_name_plural = _("monthly national volumes")
+        constraints = [models.UniqueConstraint(fields=["service", "month"], name="dashboards_monthly_volume_key")]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.month:%Y-%m}"

@@ -19,7 +19,7 @@ from adoption.models import AdoptionChange
 from usage.models import ImportBatch
 from usage.signals import rollups_written
 
-from . import tasks, trendpoints
+from . import tasks, trendpoints, volumes
 
 IMPORT_TASK = "usage.tasks.ingest_batch"
 
@@ -37,7 +37,8 @@ def warm_after_import(sender: object = None, result: object = None, **kwargs: An
 
 
 @receiver(rollups_written, sender=ImportBatch, dispatch_uid="dashboards-trend-points-after-import")
-def keep_trend_points(sender: type[ImportBatch], kind: str, **kwargs: Any) -> None:
-    """The trend's past points the import's rollup changes deleted (or never kept), counted again in
-    its transaction: an uncached trends page then counts only the running month."""
+def keep_trend_figures(sender: type[ImportBatch], kind: str, **kwargs: Any) -> None:
+    """The trend's past points and months' volumes the import's rollup changes deleted (or never
+    kept), counted again in its transaction: an uncached trends page then counts only the running month."""
     trendpoints.keep_missing(kind)
+    volumes.keep_missing(kind)

@@ -37,15 +37,20 @@ def observed(code: str, months: list[date], days: list[date]) -> list[int]:
     return [count or 0 for count in counts]
 
 
-def keep_missing(code: str, today: date | None = None) -> int:
-    """Count and keep the past points (the month-ends before `today`'s month) that are not kept;
-    returns how many. Run where the rollups cannot change meanwhile (the import's transaction)."""
+def past_months(today: date | None = None) -> list[date]:
+    """The months whose figures can be kept: from EARLIEST_AS_OF's to the one before `today`'s."""
     last = add_months(month_start(today or timezone.localdate()), -1)
-    months = []
-    month = month_start(EARLIEST_AS_OF)
+    months, month = [], month_start(EARLIEST_AS_OF)
     while month <= last:
         months.append(month)
         month = add_months(month, 1)
+    return months
+
+
+def keep_missing(code: str, today: date | None = None) -> int:
+    """Count and keep the past points (the month-ends before `today`'s month) that are not kept;
+    returns how many. Run where the rollups cannot change meanwhile (the import's transaction)."""
+    months = past_months(today)
     if not months:
         return 0
     window = window_days()

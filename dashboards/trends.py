@@ -14,9 +14,9 @@ from django.db.models import Max, Sum
 from adoption.choices import ChangeKind, ServiceCode
 from adoption.models import AdoptionChange
 from catalog.models import QueryType, Register
-from usage.models import ObservedAdoption, RegixMonthlyUsage, SeosMonthlyUsage
+from usage.models import ObservedAdoption, RegixMonthlyUsage
 
-from . import trendpoints
+from . import trendpoints, volumes
 from .forms import EARLIEST_AS_OF
 from .queries import MunicipalityRow, municipality_table
 from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_end, month_start
@@ -107,40 +107,27 @@ class MonthlyVolumes:
 
 
 def monthly_volumes(as_of: date, top: int = 6) -> MonthlyVolumes:
-    """Monthly totals since 2016 from the rollups: two queries plus the register names."""
+    """Monthly totals since 2016: the past months kept, the running month counted (see volumes.py)."""
     months, _ = month_points(as_of)
-    position = {m: i for i, m in enumerate(months)}
     per_register: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
     # Totals per query type, put in their registers here: a join in the aggregate cost a third more.
     register_of = dict(QueryType.objects.values_list("id", "register_id"))
-    rows = (
-        RegixMonthlyUsage.objects.filter(month__gte=months[0], month__lte=months[-1])
-        .order_by()
-        .values("month", "query_type_id")
-        .annotate(total=Sum("requests"))
-        .values_list("month", "query_type_id", "total")
-    )
-    for month, type_id, total in rows:
-        per_register[register_of[type_id]][position[month]] += total
+    regix = volumes.by_month(ServiceCode.REGIX, months)
+    for i, month in enumerate(months):
+        for type_id, total in regix[month].items():
+            per_register[register_of[int(type_id)]][i] += total
     ranked = sorted(per_register, key=lambda r: -sum(per_register[r]))
     names = {r.id: r for r in Register.objects.filter(id__in=ranked[:top])}
     others = [0] * len(months)
     for register_id in ranked[top:]:
         others = [a + b for a, b in zip(others, per_register[register_id], strict=True)]
-    sent, received = [0] * len(months), [0] * len(months)
-    for month, s, r in (
-        SeosMonthlyUsage.objects.filter(month__gte=months[0], month__lte=months[-1])
-        .values("month")
-        .annotate(s=Sum("sent"), r=Sum("received"))
-        .values_list("month", "s", "r")
-    ):
-        sent[position[month]], received[position[month]] = s, r
+    seos = volumes.by_month(ServiceCode.SEOS, months)
     return MonthlyVolumes(
         months=months,
         registers=[(names[r].code, names[r].name, per_register[r]) for r in ranked[:top]],
         others=others,
-        seos_sent=sent,
-        seos_received=received,
+        seos_sent=[seos[month].get("sent", 0) for month in months],
+        seos_received=[seos[month].get("received", 0) for month in months],
     )
 
 
