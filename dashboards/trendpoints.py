@@ -55,9 +55,9 @@ def keep_missing(code: str, today: date | None = None) -> int:
         return 0
     window = window_days()
     kept = set(
-        ObservedTrendPoint.objects.filter(service=code, window_days=window, month__gte=months[0]).values_list(
-            "month", flat=True
-        )
+        ObservedTrendPoint.objects.using("default")
+        .filter(service=code, window_days=window, month__gte=months[0])
+        .values_list("month", flat=True)
     )
     missing = [month for month in months if month not in kept]
     if not missing:

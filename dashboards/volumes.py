@@ -61,7 +61,7 @@ def count(code: str, months: list[date], using: str | None = None) -> dict[date,
 def keep_missing(code: str, today: date | None = None) -> int:
     """Count and keep the past months (before `today`'s) not kept; returns how many. Run where the
     rollups cannot change meanwhile (the import's transaction)."""
-    kept = set(MonthlyVolume.objects.filter(service=code).values_list("month", flat=True))
+    kept = set(MonthlyVolume.objects.using("default").filter(service=code).values_list("month", flat=True))
     missing = [month for month in past_months(today) if month not in kept]
     if not missing:
         return 0
