@@ -1,5 +1,5 @@
 """What changes the dashboards' data schedules a warming of their cache, once committed; an import
-also brings the trend's kept points up to date in its transaction.
+also brings the trends page's kept figures up to date in its transaction.
 
 Listening here keeps the imports flowing one way: the usage and adoption apps know nothing of the
 dashboards. An import is a Celery task (its success is the signal); a declaration, confirmation or
@@ -36,7 +36,7 @@ def warm_after_import(sender: object = None, result: object = None, **kwargs: An
         tasks.schedule()
 
 
-@receiver(rollups_written, sender=ImportBatch, dispatch_uid="dashboards-trend-points-after-import")
+@receiver(rollups_written, sender=ImportBatch, dispatch_uid="dashboards-keep-trend-figures")
 def keep_trend_figures(sender: type[ImportBatch], kind: str, **kwargs: Any) -> None:
     """The trend's past points and months' volumes the import's rollup changes deleted (or never
     kept), counted again in its transaction: an uncached trends page then counts only the running month."""
