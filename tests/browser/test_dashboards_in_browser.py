@@ -71,8 +71,11 @@ def test_the_overview_loads_with_its_figures(signed_in):
     assert figure(page, "regix", "declared") == "2"
     assert figure(page, "regix", "observed") == "2"  # Варна and Столична; Аврен stopped in April
     assert figure(page, "seos", "observed") == "1"
-    page.wait_for_selector('figure.national-map[data-map-drawn="true"]')  # the shapes' file, drawn in place
-    assert page.locator("svg.national path.shape").count() == 265
+    # The usage map's shapes (a file of their own, drawn in place). The adoption index's panel loads
+    # after the page with a map of its own: counting every map on the page raced with it.
+    usage_map = 'section[aria-labelledby="map-heading"] figure.national-map'
+    page.wait_for_selector(f'{usage_map}[data-map-drawn="true"]')
+    assert page.locator(f"{usage_map} svg.national path.shape").count() == 265
     assert page.console_errors == []
 
 
