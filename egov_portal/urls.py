@@ -3,8 +3,9 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
+from core.openapi import SchemaView
 from core.views import healthz
 from dashboards.views import HomeView
 
@@ -20,7 +21,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("scoring.api.urls")),
     path("", include("outreach.api.urls")),
     path("", include("opendata.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path(
         "schema/swagger/",
