@@ -1,5 +1,7 @@
 """The observed trend's points: how many municipalities used a service in the window ending on a day.
 
+`month_points(as_of)` names them: the months since 2016 and the day each is measured on.
+
 `observed(code, months, days)` answers for the trends page: the past month-ends from the kept points
 (ObservedTrendPoint), the rest (the running month, any point not kept) counted from the rollups.
 `keep_missing(code)` counts and keeps the past points that are not kept: the import calls it in its
@@ -37,13 +39,21 @@ def observed(code: str, months: list[date], days: list[date]) -> list[int]:
     return [count or 0 for count in counts]
 
 
+def month_points(as_of: date, start: date = EARLIEST_AS_OF) -> tuple[list[date], list[date]]:
+    """The months from `start` to `as_of`'s month, and the day each is measured on (its last day,
+    or `as_of` for the running month)."""
+    months, days = [], []
+    month = month_start(start)
+    while month <= as_of:
+        months.append(month)
+        days.append(min(month_end(month), as_of))
+        month = add_months(month, 1)
+    return months, days
+
+
 def past_months(today: date | None = None) -> list[date]:
     """The months whose figures can be kept: from EARLIEST_AS_OF's to the one before `today`'s."""
-    last = add_months(month_start(today or timezone.localdate()), -1)
-    months, month = [], month_start(EARLIEST_AS_OF)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
+    months, _ = month_points(month_start(today or timezone.localdate()) - timedelta(days=1))
     return months
 
 

@@ -17,21 +17,9 @@ from catalog.models import QueryType, Register
 from usage.models import ObservedAdoption, RegixMonthlyUsage
 
 from . import trendpoints, volumes
-from .forms import EARLIEST_AS_OF
 from .queries import MunicipalityRow, municipality_table
-from .snapshots import USAGE_ROLLUPS, Window, add_months, all_services, month_end, month_start
-
-
-def month_points(as_of: date, start: date = EARLIEST_AS_OF) -> tuple[list[date], list[date]]:
-    """The months from `start` to `as_of`'s month, and the day each is measured on (its last day,
-    or `as_of` for the running month)."""
-    months, days = [], []
-    month = month_start(start)
-    while month <= as_of:
-        months.append(month)
-        days.append(min(month_end(month), as_of))
-        month = add_months(month, 1)
-    return months, days
+from .snapshots import USAGE_ROLLUPS, Window, all_services
+from .trendpoints import month_points
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from adoption.choices import ServiceCode
 from dashboards.forms import EARLIEST_AS_OF
 from dashboards.queries import municipality_table
 from dashboards.snapshots import USAGE_ROLLUPS, all_services, window_days
-from dashboards.trends import adoption_trend, month_points
+from dashboards.trendpoints import month_points
+from dashboards.trends import adoption_trend
 from municipalities.choices import PopulationBand
 from municipalities.models import Municipality, Province
 from scoring.index import VerifiedHistory

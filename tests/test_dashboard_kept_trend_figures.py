@@ -14,7 +14,8 @@ from django.utils import timezone
 from dashboards import trendpoints, volumes
 from dashboards.models import MonthlyVolume, ObservedTrendPoint
 from dashboards.snapshots import add_months, month_end, month_start
-from dashboards.trends import _observed_by_month, month_points, monthly_volumes
+from dashboards.trendpoints import month_points
+from dashboards.trends import _observed_by_month, monthly_volumes
 from tests.dashboard_helpers import MARRIAGE, PERSON, days, load_regix, load_seos
 from usage.models import RegixMonthlyUsage, SeosMonthlyUsage
 

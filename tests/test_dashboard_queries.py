@@ -248,7 +248,8 @@ def test_the_observed_window_must_span_two_months(settings, days, errors):
 
 def test_the_observed_trend_agrees_with_the_day_by_day_window(scenario):
     """The month-end figures of the trend are the observed counts of those days."""
-    from dashboards.trends import _observed_by_month, month_points
+    from dashboards.trendpoints import month_points
+    from dashboards.trends import _observed_by_month
 
     for as_of in (date(2018, 12, 31), date(2018, 8, 20)):  # the running month ends on the day shown
         _, points = month_points(as_of)
@@ -265,7 +266,8 @@ def test_the_observed_trend_agrees_at_every_window_and_date(scenario, settings, 
     """The month-point arithmetic in SQL (the month of the first day, the points up to the last day
     plus the window) against the day-by-day window, at month ends, a month's first day, mid-month
     and after the data ends; with gaps between a municipality's active months."""
-    from dashboards.trends import _observed_by_month, month_points
+    from dashboards.trendpoints import month_points
+    from dashboards.trends import _observed_by_month
 
     settings.DASHBOARD_OBSERVED_WINDOW_DAYS = window
     _, points = month_points(as_of)
